@@ -1,0 +1,77 @@
+"""The records that flow through the pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(slots=True)
+class InputRef:
+    """One unit of input: a whole file, a range of records inside one, or fetched bytes."""
+
+    source: str  # what the user named or where it came from: a path or a URL
+    fmt: str  # html | text | json | jsonl | csv
+    path: str | None = None
+    start: int = 0  # first record (line or row) for jsonl/csv
+    stop: int | None = None
+    body: bytes | None = None  # fetched content, when not read from `path`
+    url: str | None = None
+    seen_at: datetime | None = None
+    meta: dict = field(default_factory=dict)  # title/published_at hints from a feed
+
+
+@dataclass(slots=True)
+class Document:
+    """One article as read from its input, before extraction."""
+
+    source: str
+    key: str  # stable identity when there is no URL: path, path#line
+    url: str | None = None
+    html: str | None = None
+    text: str | None = None
+    title: str | None = None
+    byline: str | None = None
+    published_at: str | None = None
+    seen_at: datetime | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class Sentence:
+    """One sentence of a version, as published and in comparison form."""
+
+    sentence_no: int
+    paragraph_no: int
+    text: str
+    norm: str
+    hash: str
+
+
+@dataclass(slots=True)
+class Article:
+    """One extracted article: a candidate version of `url` (or of `key`)."""
+
+    source: str
+    key: str
+    url: str | None
+    site: str | None
+    title: str | None
+    byline: str | None
+    published_at: datetime | None
+    dateline: str | None
+    language: str | None
+    text: str
+    sentences: list[Sentence]
+    text_hash: str
+    n_words: int
+    extractor: str
+    seen_at: datetime | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class Reject:
+    """An input that could not become a version, and why."""
+
+    source: str
+    reason: str
+    detail: str = ""

@@ -1,0 +1,76 @@
+"""Header lines and datelines: the parts of a text that are fields, not prose.
+
+A plain-text article may open with header lines (`date 2017-02-08`, `title: ...`) and its
+first paragraph with a dateline (`ANKARA (Reuters) -`, `ANKARA:`, `WASHINGTON, Feb 8 (AP) —`).
+Both are lifted out so that they never count as edits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_DATE = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+_HEADER_KEYS = {
+    "date": "published_at",
+    "published": "published_at",
+    "published_at": "published_at",
+    "title": "title",
+    "headline": "title",
+    "url": "url",
+    "link": "url",
+    "author": "byline",
+    "byline": "byline",
+    "by": "byline",
+}
+# `date 2017-02-08` (value is a date and the line may go on) or `title: The headline`
+_DATE_HEADER = re.compile(rf"^\s*(date|published(?:_at)?)\s*[:=]?\s*({_DATE})\b[ \t]*", re.I)
+_LINE_HEADER = re.compile(
+    r"^\s*(title|headline|url|link|author|byline|by)\s*:\s*(\S.*?)\s*$", re.I | re.M
+)
+_PLACE = r"[A-Z][A-Z'’.\-]+(?:[ /][A-Z][A-Z'’.\-]+){0,3}"
+_DAY = r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?))?"
+_REGION = r"(?:,\s*[A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)?)?"
+_AGENCY = r"(?:\s*\((?P<agency>[A-Za-z][\w .&/-]{0,30})\))?"
+_DATELINE = re.compile(rf"^(?P<dateline>{_PLACE}{_REGION}{_DAY}{_AGENCY})\s*(?:[:\-–—]+)\s+")
+
+
+@dataclass(slots=True)
+class Header:
+    """Fields found before the body of a plain-text article."""
+
+    fields: dict[str, str] = field(default_factory=dict)
+    body: str = ""
+
+
+def split_header(text: str) -> Header:
+    """Lift leading header lines (and a leading `date YYYY-MM-DD`) out of `text`."""
+    fields: dict[str, str] = {}
+    rest = text.lstrip("\ufeff")
+    while True:
+        if m := _DATE_HEADER.match(rest):
+            fields.setdefault("published_at", m.group(2))
+            rest = rest[m.end() :]
+            continue
+        m = _LINE_HEADER.match(rest)
+        if m and m.start() == 0:
+            fields.setdefault(_HEADER_KEYS[m.group(1).lower()], m.group(2))
+            rest = rest[m.end() :].lstrip("\r\n")
+            continue
+        break
+    return Header(fields, rest.lstrip())
+
+
+def split_dateline(paragraph: str) -> tuple[str | None, str]:
+    """(`ANKARA (Reuters)`, rest) when `paragraph` opens with a dateline, else (None, it)."""
+    m = _DATELINE.match(paragraph)
+    if not m or len(paragraph) - m.end() < 20:
+        return None, paragraph
+    return m.group("dateline").strip(), paragraph[m.end() :]
+
+
+def place_of(dateline: str | None) -> str | None:
+    """The place of a dateline without agency or day: `ANKARA (Reuters)` -> `ANKARA`."""
+    if not dateline:
+        return None
+    return re.split(r"[,(]", dateline, maxsplit=1)[0].strip()

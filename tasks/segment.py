@@ -1,0 +1,48 @@
+"""Paragraphs and sentences, in reading order, with the segmentation comparisons use.
+
+Sentences come from syntok, a rule-based segmenter that needs no model download and knows
+abbreviations ("U.S.", "Gen.", "p.m."); each sentence keeps its text exactly as published.
+"""
+
+from __future__ import annotations
+
+import re
+
+import syntok.segmenter as syntok
+
+from tasks.article import Sentence
+from tasks.typography import comparison_form, text_hash
+
+_BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Blocks separated by blank lines; in a text with none, every line is a paragraph."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _BLANK_LINE.search(text):
+        blocks = [" ".join(b.split("\n")) for b in _BLANK_LINE.split(text)]
+    else:
+        blocks = text.split("\n")
+    return [b.strip() for b in blocks if b.strip()]
+
+
+def _sentence_spans(paragraph: str) -> list[str]:
+    spans = []
+    for para in syntok.analyze(paragraph):
+        for sentence in para:
+            start = sentence[0].offset
+            end = sentence[-1].offset + len(sentence[-1].value)
+            spans.append(paragraph[start:end].strip())
+    return [s for s in spans if s]
+
+
+def split_sentences(paragraphs: list[str]) -> list[Sentence]:
+    """Every sentence of `paragraphs`, numbered from 1, with its paragraph number."""
+    out: list[Sentence] = []
+    for paragraph_no, paragraph in enumerate(paragraphs, start=1):
+        for text in _sentence_spans(paragraph):
+            norm = comparison_form(text)
+            if not norm:
+                continue
+            out.append(Sentence(len(out) + 1, paragraph_no, text, norm, text_hash(norm)))
+    return out
