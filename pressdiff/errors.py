@@ -1,14 +1,14 @@
 """Every error pressdiff raises on purpose.
 
-    PressdiffError                 base: one clear sentence, shown without a traceback
-    ├── UsageError                 the command line asks for something impossible (exit 2)
-    ├── SetupError                 the machine or warehouse is not in a usable state (exit 2)
-    │   └── WarehouseLockedError   another process holds the DuckDB file
-    ├── NotFoundError              an id or URL the warehouse does not know (exit 2)
-    ├── InputError                 one input cannot become a version; recorded as a reject
-    │   └── ExtractionError        the input was read but held no article text
-    └── FetchError                 one HTTP attempt failed; recorded in fetches
-        └── BlockedURLError        a URL was refused before any request (scheme, address, robots)
+PressdiffError                 base: one clear sentence, shown without a traceback
+├── UsageError                 the command line asks for something impossible (exit 2)
+├── SetupError                 the machine or warehouse is not in a usable state (exit 2)
+│   └── WarehouseLockedError   another process holds the DuckDB file
+├── NotFoundError              an id or URL the warehouse does not know (exit 2)
+├── InputError                 one input cannot become a version; recorded as a reject
+│   └── ExtractionError        the input was read but held no article text
+└── FetchError                 one HTTP attempt failed; recorded in fetches
+    └── BlockedURLError        a URL was refused before any request (scheme, address, robots)
 """
 
 from __future__ import annotations

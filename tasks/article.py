@@ -8,13 +8,11 @@ from datetime import datetime
 
 @dataclass(slots=True)
 class InputRef:
-    """One unit of input: a whole file, a range of records inside one, or fetched bytes."""
+    """One unit of input: a whole file, or bytes already fetched."""
 
     source: str  # what the user named or where it came from: a path or a URL
     fmt: str  # html | text | json | jsonl | csv
     path: str | None = None
-    start: int = 0  # first record (line or row) for jsonl/csv
-    stop: int | None = None
     body: bytes | None = None  # fetched content, when not read from `path`
     url: str | None = None
     seen_at: datetime | None = None

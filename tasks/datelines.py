@@ -22,11 +22,15 @@ _HEADER_KEYS = {
     "author": "byline",
     "byline": "byline",
     "by": "byline",
+    "seen": "seen_at",
+    "seen_at": "seen_at",
+    "retrieved": "seen_at",
 }
 # `date 2017-02-08` (value is a date and the line may go on) or `title: The headline`
 _DATE_HEADER = re.compile(rf"^\s*(date|published(?:_at)?)\s*[:=]?\s*({_DATE})\b[ \t]*", re.I)
 _LINE_HEADER = re.compile(
-    r"^\s*(title|headline|url|link|author|byline|by)\s*:\s*(\S.*?)\s*$", re.I | re.M
+    r"^\s*(title|headline|url|link|author|byline|by|seen|seen_at|retrieved)\s*:\s*(\S.*?)\s*$",
+    re.I | re.M,
 )
 _PLACE = r"[A-Z][A-Z'’.\-]+(?:[ /][A-Z][A-Z'’.\-]+){0,3}"
 _DAY = r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?))?"

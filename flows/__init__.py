@@ -1,0 +1,1 @@
+"""How pressdiff's work is composed: Prefect flows made of task calls."""

@@ -1,0 +1,196 @@
+"""The `pressdiff` command line: each command opens the warehouse, calls one function, prints.
+
+Errors are one line on stderr and an exit code; `--debug` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from pressdiff import __version__
+from pressdiff.errors import PressdiffError
+
+out = Console(highlight=False)
+if not out.is_terminal:  # piped output: wide tables rather than wrapped cells
+    out = Console(highlight=False, width=200)
+err = Console(stderr=True, highlight=False)
+
+EXIT_OK, EXIT_REJECTS, EXIT_USAGE = 0, 1, 2
+
+
+def common(fn: Callable) -> Callable:
+    """The options every command takes: --db and --debug."""
+
+    @click.option(
+        "--db",
+        type=click.Path(dir_okay=False),
+        default=lambda: os.environ.get("PRESSDIFF_DB", "pressdiff.duckdb"),
+        show_default="$PRESSDIFF_DB or ./pressdiff.duckdb",
+        help="The DuckDB warehouse file.",
+    )
+    @click.option("--debug", is_flag=True, help="Show tracebacks and Prefect's logs.")
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return fn(*args, **kwargs)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="pressdiff")
+def cli() -> None:
+    """pressdiff: how the news changes.
+
+    Load or fetch news articles, keep every version, and ask the DuckDB warehouse what
+    changed: between revisions of an article, and between a wire story and its
+    republications. Start with `pressdiff demo`.
+    """
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(0),
+    default=None,
+    help="Extraction processes (default: the number of cores; 0: in-process).",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1),
+    default=None,
+    help="Documents per task run (default 200).",
+)
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    default=None,
+    help="Allow fetching loopback and private addresses ($PRESSDIFF_ALLOW_PRIVATE=1).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@common
+def ingest(sources, workers, batch_size, allow_private, as_json, db, debug) -> int:
+    """Load or fetch articles and store their new versions.
+
+    A SOURCE is a file, a folder (read recursively), a glob, or a URL; files may be
+    .html/.htm, .txt/.md, .json/.jsonl or .csv, each optionally gzipped. Ends with a summary:
+    articles new, versions new, unchanged, duplicates, rejected. Exit code 0 when everything
+    was stored, 1 when some inputs were rejected (see the `rejects` view), 2 on a usage or
+    setup error.
+    """
+    from pressdiff import commands
+
+    summary = commands.ingest(
+        list(sources),
+        db=db,
+        workers=workers,
+        batch_size=batch_size,
+        allow_private=allow_private,
+        verbose=debug,
+        console=err,
+    )
+    if as_json:
+        import json
+
+        out.file.write(json.dumps(summary.as_dict(), indent=2) + "\n")
+    else:
+        commands.print_summary(out, summary)
+    return EXIT_REJECTS if summary.rejected else EXIT_OK
+
+
+@cli.command()
+@click.argument("query")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json", "markdown"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@common
+def sql(query, fmt, db, debug) -> int:
+    """Run QUERY against the warehouse, read-only, and print the result.
+
+    Query the contract's views: articles, versions, sentences, comparisons, sentence_edits,
+    phrase_edits, term_swaps, stories, story_members, duplicate_pairs, sources, fetches,
+    runs, rejects; and the macros article_as_of(ts) and history(url).
+    """
+    from pressdiff import commands
+
+    columns, rows = commands.sql(db, query)
+    from pressdiff.render import print_rows
+
+    print_rows(out, columns, rows, fmt)
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("url_or_id")
+@common
+def history(url_or_id, db, debug) -> int:
+    """The versions of one article, newest first, with what changed in each.
+
+    URL_OR_ID is an article's URL, its article_id, or one of its version ids.
+    """
+    from pressdiff import commands
+
+    commands.print_history(out, db, url_or_id)
+    return EXIT_OK
+
+
+@cli.command()
+@click.option("--keep", is_flag=True, help="Add to the warehouse instead of starting afresh.")
+@common
+def demo(keep, db, debug) -> int:
+    """Ingest the bundled examples into a fresh warehouse and show what it learned.
+
+    Uses ./pressdiff-demo.duckdb unless --db or $PRESSDIFF_DB names another file.
+    """
+    from pressdiff import commands
+
+    if "PRESSDIFF_DB" not in os.environ and db == "pressdiff.duckdb":
+        db = "pressdiff-demo.duckdb"
+    commands.demo(out, err, Path(db), fresh=not keep, verbose=debug)
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (errors are one line on stderr)."""
+    argv = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in argv
+    try:
+        code = cli.main(args=argv, prog_name="pressdiff", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.exceptions.Abort:
+        err.print("interrupted")
+        code = 130
+    except click.ClickException as exc:
+        exc.show()
+        code = EXIT_USAGE
+    except PressdiffError as exc:
+        if debug:
+            raise
+        err.print(f"[red]error:[/red] {exc}", markup=True)
+        code = exc.exit_code
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        code = 130
+    except Exception as exc:  # the last line of defence: one sentence, not a traceback
+        if debug:
+            raise
+        err.print(f"[red]error:[/red] {type(exc).__name__}: {exc} (rerun with --debug for details)")
+        code = EXIT_USAGE
+    return int(code or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

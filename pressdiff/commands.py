@@ -1,0 +1,133 @@
+"""What each CLI command does, apart from parsing arguments: open, call, print."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from rich.console import Console
+
+from pressdiff import progress
+from pressdiff.errors import SetupError
+from pressdiff.prefect_env import configure
+from pressdiff.render import print_rows, progress_bar
+from pressdiff.settings import get_settings
+from warehouse import queries
+from warehouse.connection import connect
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def _run_flow(flow_fn, console: Console, db: str, verbose: bool, **params):
+    """Run a Prefect flow with the warehouse checked first and a progress bar on stderr."""
+    connect(db).close()  # migrate, and fail fast (before Prefect starts) if the file is locked
+    with progress_bar(console) as bar:
+        tasks: dict[str, int] = {}
+
+        def listener(stage: str, done: int, total: int | None) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], advance=done, total=total or None)
+
+        progress.listen(listener)
+        try:
+            return flow_fn(db=str(db), **params)
+        finally:
+            progress.listen(None)
+            from tasks.load import close_warehouse
+
+            close_warehouse(str(db))
+
+
+def ingest(sources: list[str], *, db: str, console: Console, verbose: bool = False, **opts):
+    """Run the ingest flow over `sources`; returns its RunSummary."""
+    s = get_settings(**opts)
+    configure(db, verbose=verbose)  # before Prefect is imported
+    from flows.ingest import ingest as ingest_flow
+
+    return _run_flow(
+        ingest_flow,
+        console,
+        db,
+        verbose,
+        sources=sources,
+        workers=s.workers,
+        batch_size=s.batch_size,
+        max_bytes=s.max_file_bytes,
+        min_words=s.min_words,
+    )
+
+
+def print_summary(console: Console, summary) -> None:
+    """The end-of-run summary: one line of counts, then reject reasons."""
+    console.print(
+        f"[bold]{summary.articles_new}[/bold] articles new, "
+        f"[bold]{summary.versions_new}[/bold] versions new, "
+        f"{summary.unchanged} unchanged, {summary.duplicates} duplicates, "
+        f"[{'red' if summary.rejected else 'green'}]{summary.rejected} rejected[/]"
+        + (f", {summary.comparisons} comparisons" if summary.comparisons else "")
+        + (f" ({summary.skipped} files of unknown type skipped)" if summary.skipped else "")
+    )
+    for reason, n in sorted(summary.reject_reasons.items(), key=lambda kv: -kv[1]):
+        console.print(f"  rejected, {reason}: {n}")
+    if summary.rejected:
+        console.print(
+            '[dim]details: pressdiff sql "select * from rejects where run_id = '
+            f"'{summary.run_id}'\"[/dim]"
+        )
+
+
+def sql(db: str, query: str) -> tuple[list[str], list[tuple]]:
+    """Run `query` on a read-only connection; returns (columns, rows)."""
+    import duckdb
+
+    con = connect(db, read_only=True)
+    try:
+        cur = con.execute(query)
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0]
+        raise SetupError(f"the query failed: {first}") from exc
+    if cur.description is None:
+        return [], []
+    return [d[0] for d in cur.description], cur.fetchall()
+
+
+def print_history(console: Console, db: str, ref: str) -> None:
+    """Print the versions of one article, newest first."""
+    con = connect(db, read_only=True)
+    url, rows = queries.history(con, ref)
+    print_rows(console, queries.HISTORY_COLUMNS, rows, title=url)
+
+
+def demo(console: Console, errc: Console, db: Path, *, fresh: bool, verbose: bool) -> None:
+    """Ingest examples/ into `db` (fresh unless told otherwise) and print what it learned."""
+    if fresh:
+        for p in (db, db.with_name(db.name + ".wal")):
+            p.unlink(missing_ok=True)
+        shutil.rmtree(db.with_name(db.name + ".snapshots"), ignore_errors=True)
+    summary = ingest([str(EXAMPLES / "articles")], db=str(db), console=errc, verbose=verbose)
+    console.print(f"[bold]pressdiff demo[/bold]: ingested {EXAMPLES / 'articles'} into {db}")
+    print_summary(console, summary)
+    con = connect(db, read_only=True)
+    for title, query in DEMO_QUERIES:
+        cur = con.execute(query)
+        print_rows(console, [d[0] for d in cur.description], cur.fetchall(), title=title)
+    console.print(f'\nAsk your own questions: pressdiff sql --db {db} "select * from term_swaps"')
+
+
+DEMO_QUERIES = [
+    ("Articles", "select url, site, n_versions, story_id from articles order by url"),
+    (
+        "Versions",
+        "select a.url, v.version_no, v.title, v.published_at::date as published, v.dateline, "
+        "v.n_words from versions v join articles a using (article_id) order by a.url, version_no",
+    ),
+    (
+        "What changed between versions",
+        "select c.relation, o.title as old, n.title as new, c.n_same, c.n_changed, c.n_added, "
+        "c.n_removed, c.n_moved, round(c.containment, 2) as containment "
+        "from comparisons c join versions o on o.version_id = c.old_version_id "
+        "join versions n on n.version_id = c.new_version_id order by c.relation, new",
+    ),
+    ("Terms swapped", "select * from term_swaps"),
+]

@@ -1,0 +1,41 @@
+"""One article, one URL: the canonical form pressdiff keys articles by.
+
+courlan (trafilatura's URL library) normalises scheme, host case, default ports, query
+order and tracking parameters; on top, fragments go, AMP and mobile variants fold into the
+article they render.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+from courlan import normalize_url
+
+_AMP_PATH = re.compile(r"(/amp/?|\.amp(?=\.html?$)|/amp\.html?)$")
+_AMP_QUERY = re.compile(r"(^|&)(amp|outputType=amp)(=[^&]*)?(?=&|$)")
+_MOBILE_HOST = re.compile(r"^(m|mobile|amp)\.")
+
+
+def canonical_url(url: str) -> str:
+    """The canonical form of an http(s) `url`; other strings come back stripped."""
+    url = url.strip()
+    if not url.lower().startswith(("http://", "https://")):
+        return url
+    try:
+        url = normalize_url(url, strict=True)
+    except ValueError:
+        return url
+    parts = urlsplit(url)
+    host = _MOBILE_HOST.sub("", parts.netloc.lower())
+    path = _AMP_PATH.sub("", parts.path) or "/"
+    query = _AMP_QUERY.sub("", parts.query).strip("&")
+    return urlunsplit((parts.scheme.lower(), host, path, query, ""))
+
+
+def site_of(url: str | None) -> str | None:
+    """The host an article was published on, without `www.`: `www.bbc.co.uk` -> `bbc.co.uk`."""
+    if not url or "://" not in url:
+        return None
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.") or None

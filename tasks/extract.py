@@ -1,0 +1,160 @@
+"""Cleaning: from a Document (HTML or plain text) to an Article with its sentences.
+
+HTML goes through trafilatura (main text without comments, with metadata); plain text is
+first-class. Header lines and datelines become fields, not text. The text is kept as
+published; sentences carry the comparison form in which typography does not matter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from functools import partial
+
+import trafilatura
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from pressdiff import __version__, progress
+from tasks.article import Article, Document, InputRef, Reject
+from tasks.canonical_url import canonical_url, site_of
+from tasks.datelines import split_dateline, split_header
+from tasks.read import read_ref
+from tasks.segment import split_paragraphs, split_sentences
+from tasks.typography import comparison_form, text_hash, words
+from tasks.workers import pool
+
+# The options every HTML page is extracted with (the benchmark's baseline uses the same).
+TRAFILATURA_OPTIONS: dict[str, object] = {"include_comments": False, "with_metadata": True}
+HTML_EXTRACTOR = "trafilatura {} ({})".format(
+    trafilatura.__version__, ", ".join(f"{k}={v}" for k, v in TRAFILATURA_OPTIONS.items())
+)
+TEXT_EXTRACTOR = f"pressdiff-text {__version__}"
+_HTML_LANG = re.compile(rb"<html[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.I)
+
+
+def parse_datetime(value: str | None) -> datetime | None:
+    """An aware UTC datetime from ISO 8601 or RFC 2822 text; None when it is neither."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        try:
+            dt = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+
+
+def _html_fields(doc: Document) -> dict | Reject:
+    html = doc.html
+    try:
+        result = trafilatura.bare_extraction(html, url=doc.url, **TRAFILATURA_OPTIONS)
+    except Exception as exc:  # trafilatura raises many kinds on hostile markup
+        return Reject(doc.source, "unparseable HTML", f"{type(exc).__name__}: {exc}")
+    if result is None or not (result.text or "").strip():
+        return Reject(doc.source, "no article text", "the extractor found no main text")
+    head = html[:4096] if isinstance(html, bytes) else html[:4096].encode("utf-8", "ignore")
+    lang = _HTML_LANG.search(head)
+    return {
+        "text": result.text,
+        "title": doc.title or result.title,
+        "byline": doc.byline or result.author,
+        "published_at": doc.published_at or result.date,
+        "url": doc.url or result.url,
+        "language": result.language or (lang.group(1).decode().lower() if lang else None),
+        "extractor": HTML_EXTRACTOR,
+    }
+
+
+def _text_fields(doc: Document) -> dict:
+    header = split_header(doc.text or "")
+    f = header.fields
+    return {
+        "text": header.body,
+        "title": doc.title or f.get("title"),
+        "byline": doc.byline or f.get("byline"),
+        "published_at": doc.published_at or f.get("published_at"),
+        "url": doc.url or f.get("url"),
+        "language": None,
+        "extractor": TEXT_EXTRACTOR,
+        "seen_at": f.get("seen_at"),
+    }
+
+
+def _body(paragraphs: list[str], title: str | None) -> tuple[str | None, list[str]]:
+    """Drop a leading copy of the title, then lift the dateline out of the first paragraph."""
+    if title and paragraphs and comparison_form(paragraphs[0]) == comparison_form(title):
+        paragraphs = paragraphs[1:]
+    if not paragraphs:
+        return None, paragraphs
+    dateline, first = split_dateline(paragraphs[0])
+    return dateline, [first, *paragraphs[1:]] if dateline else paragraphs
+
+
+def extract_document(doc: Document, min_words: int = 20) -> Article | Reject:
+    """The Article a Document holds, or a Reject saying why it holds none."""
+    fields = _html_fields(doc) if doc.html is not None else _text_fields(doc)
+    if isinstance(fields, Reject):
+        return fields
+    dateline, paragraphs = _body(split_paragraphs(fields["text"]), fields["title"])
+    sentences = split_sentences(paragraphs)
+    norm = " ".join(s.norm for s in sentences)
+    n_words = len(words(norm))
+    if n_words < min_words:
+        return Reject(doc.source, "too short", f"{n_words} words, fewer than {min_words}")
+    url = canonical_url(fields["url"]) if fields["url"] else None
+    return Article(
+        source=doc.source,
+        key=doc.key,
+        url=url,
+        site=site_of(url),
+        title=fields["title"],
+        byline=fields["byline"],
+        published_at=parse_datetime(fields["published_at"]),
+        dateline=dateline,
+        language=fields["language"],
+        text="\n\n".join(paragraphs),
+        sentences=sentences,
+        text_hash=text_hash(norm),
+        n_words=n_words,
+        extractor=fields["extractor"],
+        seen_at=doc.seen_at or parse_datetime(fields.get("seen_at")),
+    )
+
+
+def process_ref(ref: InputRef, max_bytes: int, min_words: int) -> list[Article | Reject]:
+    """Read one input and extract every article in it (what a worker process runs)."""
+    out: list[Article | Reject] = []
+    for item in read_ref(ref, max_bytes):
+        out.append(item if isinstance(item, Reject) else extract_document(item, min_words))
+    return out
+
+
+def process_refs(refs: Iterable[InputRef], max_bytes: int, min_words: int) -> list:
+    """`process_ref` over a chunk of inputs, flattened."""
+    return [r for ref in refs for r in process_ref(ref, max_bytes, min_words)]
+
+
+# --- Prefect tasks -------------------------------------------------------------------------
+
+_CHUNK = 4  # refs per worker round trip: small enough to balance, large enough to amortise
+
+
+@task(name="extract-batch", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=1)
+def extract_batch(
+    refs: list[InputRef], workers: int, max_bytes: int, min_words: int
+) -> list[Article | Reject]:
+    """Read and extract a batch of inputs, in `workers` processes (0: in this process)."""
+    chunks = [refs[i : i + _CHUNK] for i in range(0, len(refs), _CHUNK)]
+    work = partial(process_refs, max_bytes=max_bytes, min_words=min_words)
+    results = pool(workers).map(work, chunks) if workers > 0 else map(work, chunks)
+    out: list[Article | Reject] = []
+    for chunk, result in zip(chunks, results, strict=True):
+        out.extend(result)
+        progress.advance("extract", len(chunk))
+    return out

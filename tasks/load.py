@@ -1,0 +1,72 @@
+"""Loading into the warehouse: the Prefect tasks around warehouse/store.py.
+
+The flow's one DuckDB connection is opened by `open_warehouse` and shared by these tasks
+(DuckDB allows one writer per file); every write is a bulk insert.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import duckdb
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+
+from pressdiff import progress
+from tasks.article import Article, Reject
+from warehouse import store
+from warehouse.connection import connect
+
+_connections: dict[str, duckdb.DuckDBPyConnection] = {}
+
+
+def warehouse(db: str) -> duckdb.DuckDBPyConnection:
+    """The connection of this process to `db`, opened (and migrated) on first use."""
+    if db not in _connections:
+        _connections[db] = connect(db)
+    return _connections[db]
+
+
+def close_warehouse(db: str) -> None:
+    """Close this process's connection to `db`, releasing the file for other processes."""
+    con = _connections.pop(db, None)
+    if con is not None:
+        con.execute("CHECKPOINT")
+        con.close()
+
+
+@task(name="open-run", cache_policy=NO_CACHE)
+def open_run(db: str, command: str) -> str:
+    """Open the warehouse and record a new run; returns its id."""
+    run_id = uuid.uuid4().hex[:16]
+    store.start_run(warehouse(db), run_id, flow_run.get_id(), command, datetime.now(UTC))
+    return run_id
+
+
+@task(name="store-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
+def store_batch(db: str, results: list[Article | Reject], run_id: str) -> store.StoreResult:
+    """Store a batch of extraction results: versions, sightings and rejects."""
+    con = warehouse(db)
+    now = datetime.now(UTC)
+    articles = [r for r in results if isinstance(r, Article)]
+    rejects = [r for r in results if isinstance(r, Reject)]
+    result = store.store_articles(con, articles, run_id, now)
+    result.rejected = store.store_rejects(con, rejects, run_id, now)
+    progress.advance("store", len(results))
+    return result
+
+
+@task(name="record-rejects", cache_policy=NO_CACHE)
+def record_rejects(db: str, rejects: list[Reject], run_id: str) -> int:
+    """Record rejects found before extraction (missing files, refused URLs)."""
+    return store.store_rejects(warehouse(db), rejects, run_id, datetime.now(UTC))
+
+
+@task(name="close-run", cache_policy=NO_CACHE)
+def close_run(db: str, run_id: str, counts: dict[str, int]) -> str:
+    """Record how the run ended; returns its status."""
+    status = "completed_with_rejects" if counts.get("n_rejected") else "completed"
+    store.finish_run(warehouse(db), run_id, status, counts, datetime.now(UTC))
+    return status

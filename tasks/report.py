@@ -1,0 +1,83 @@
+"""The summary of a run: counted in the warehouse, published as a Prefect artifact."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from prefect import task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+
+from tasks.load import warehouse
+
+
+@dataclass(slots=True)
+class RunSummary:
+    """What one run did, as the CLI prints it and the `runs` row records it."""
+
+    run_id: str
+    status: str = "running"
+    inputs: int = 0
+    articles_new: int = 0
+    versions_new: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    comparisons: int = 0
+    skipped: int = 0
+    reject_reasons: dict[str, int] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        """The counts as `core.runs` columns."""
+        return {
+            "n_inputs": self.inputs,
+            "n_articles_new": self.articles_new,
+            "n_versions_new": self.versions_new,
+            "n_unchanged": self.unchanged,
+            "n_duplicates": self.duplicates,
+            "n_rejected": self.rejected,
+            "n_comparisons": self.comparisons,
+        }
+
+    def as_dict(self) -> dict:
+        """Plain data, for JSON output."""
+        return asdict(self)
+
+
+def summary_markdown(s: RunSummary) -> str:
+    """The run summary as a Markdown table."""
+    rows = [
+        ("articles new", s.articles_new),
+        ("versions new", s.versions_new),
+        ("unchanged", s.unchanged),
+        ("duplicates", s.duplicates),
+        ("rejected", s.rejected),
+        ("comparisons", s.comparisons),
+    ]
+    lines = [f"# pressdiff run `{s.run_id}`: {s.status}", "", "| | count |", "|---|---:|"]
+    lines += [f"| {name} | {n} |" for name, n in rows]
+    if s.reject_reasons:
+        lines += ["", "| reject reason | count |", "|---|---:|"]
+        lines += [f"| {r} | {n} |" for r, n in sorted(s.reject_reasons.items())]
+    return "\n".join(lines)
+
+
+@task(name="reject-reasons", cache_policy=NO_CACHE)
+def reject_reasons(db: str, run_id: str) -> dict[str, int]:
+    """How many inputs of the run were rejected, by reason."""
+    rows = (
+        warehouse(db)
+        .execute(
+            "SELECT reason, count(*) FROM core.rejects WHERE run_id = ? GROUP BY reason", [run_id]
+        )
+        .fetchall()
+    )
+    return dict(rows)
+
+
+@task(name="publish-summary", cache_policy=NO_CACHE)
+def publish_summary(summary: RunSummary) -> None:
+    """Attach the run summary to the flow run as a Markdown artifact."""
+    create_markdown_artifact(
+        summary_markdown(summary), key="ingest-summary", description="What this run stored"
+    )

@@ -1,0 +1,31 @@
+"""The process pool CPU-bound work runs in: started once per process, reused by batches."""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+from concurrent.futures import Executor, ProcessPoolExecutor
+
+_pools: dict[int, ProcessPoolExecutor] = {}
+
+
+def _warm() -> None:
+    import tasks.extract  # noqa: F401 - import trafilatura once per worker, not per batch
+
+
+def pool(workers: int) -> Executor:
+    """A pool of `workers` processes (forkserver: safe beside Prefect's threads)."""
+    if workers not in _pools:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["tasks.extract"])
+        _pools[workers] = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_warm)
+    return _pools[workers]
+
+
+def shutdown() -> None:
+    """Stop every pool (at exit, or when a caller wants its cores back)."""
+    while _pools:
+        _pools.popitem()[1].shutdown(cancel_futures=True)
+
+
+atexit.register(shutdown)

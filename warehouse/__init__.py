@@ -1,0 +1,1 @@
+"""What pressdiff remembers: the DuckDB schema, its migrations, views and the writers."""

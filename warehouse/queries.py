@@ -1,0 +1,71 @@
+"""Read queries behind the CLI's commands: resolve what a person typed, fetch what to show."""
+
+from __future__ import annotations
+
+import duckdb
+
+from pressdiff.errors import NotFoundError
+from tasks.canonical_url import canonical_url
+
+
+def resolve_article(con: duckdb.DuckDBPyConnection, ref: str) -> str:
+    """The article id that `ref` (an article id, version id or URL) names."""
+    row = con.execute(
+        """SELECT article_id FROM core.articles WHERE article_id = $ref OR url = $url
+           UNION ALL
+           SELECT article_id FROM core.versions WHERE version_id = $ref
+           LIMIT 1""",
+        {"ref": ref, "url": canonical_url(ref)},
+    ).fetchone()
+    if row is None:
+        raise NotFoundError(
+            f"no article or version matches {ref!r}; list them with "
+            "'pressdiff sql \"select article_id, url from articles\"'"
+        )
+    return row[0]
+
+
+def resolve_version(con: duckdb.DuckDBPyConnection, ref: str) -> str:
+    """The version id that `ref` names: a version id, else the latest version of an article."""
+    row = con.execute("SELECT version_id FROM core.versions WHERE version_id = ?", [ref]).fetchone()
+    if row:
+        return row[0]
+    article_id = resolve_article(con, ref)
+    return con.execute(
+        "SELECT latest_version_id FROM articles WHERE article_id = ?", [article_id]
+    ).fetchone()[0]
+
+
+def previous_version(con: duckdb.DuckDBPyConnection, version_id: str) -> str:
+    """The version before `version_id` of the same article."""
+    row = con.execute(
+        """SELECT p.version_id FROM core.versions v
+           JOIN core.versions p ON p.article_id = v.article_id AND p.version_no = v.version_no - 1
+           WHERE v.version_id = ?""",
+        [version_id],
+    ).fetchone()
+    if row is None:
+        raise NotFoundError(f"version {version_id} is its article's first; name two versions")
+    return row[0]
+
+
+HISTORY_COLUMNS = ("version", "version_id", "seen_at", "valid_to", "words", "title", "changes")
+
+
+def history(con: duckdb.DuckDBPyConnection, ref: str) -> tuple[str, list[tuple]]:
+    """(url or id, rows) of one article's versions, newest first, with what changed in each."""
+    article_id = resolve_article(con, ref)
+    url = con.execute(
+        "SELECT coalesce(url, source_key) FROM core.articles WHERE article_id = ?", [article_id]
+    ).fetchone()[0]
+    rows = con.execute(
+        """SELECT version_no, version_id, seen_at, valid_to, n_words, title,
+                  CASE WHEN comparison_id IS NULL THEN 'first version'
+                       ELSE format('{} same, {} changed, {} added, {} removed, {} moved{}',
+                                   n_same, n_changed, n_added, n_removed, n_moved,
+                                   CASE WHEN title_changed THEN ', new title' ELSE '' END)
+                  END
+           FROM history(?)""",
+        [article_id],
+    ).fetchall()
+    return url, rows

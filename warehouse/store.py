@@ -1,0 +1,235 @@
+"""Writing to the warehouse: articles, versions, sentences, sightings, rejects and runs.
+
+Every write is a bulk insert of an Arrow table inside one transaction per batch; identity
+and versioning decisions are made in Python on the batch plus one lookup of what is stored.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from tasks.article import Article, Reject
+from tasks.typography import stable_id
+
+
+@dataclass(slots=True)
+class StoreResult:
+    """What one batch added to the warehouse."""
+
+    articles_new: int = 0
+    versions_new: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    # (previous version, new version) of articles that got a new version: to compare
+    revisions: list[tuple[str, str]] = field(default_factory=list)
+    new_version_ids: list[str] = field(default_factory=list)
+
+    def add(self, other: StoreResult) -> None:
+        """Accumulate another batch's result into this one."""
+        self.articles_new += other.articles_new
+        self.versions_new += other.versions_new
+        self.unchanged += other.unchanged
+        self.duplicates += other.duplicates
+        self.rejected += other.rejected
+        self.revisions += other.revisions
+        self.new_version_ids += other.new_version_ids
+
+
+def article_key(article: Article) -> str:
+    """What identifies an article: its canonical URL, else its absolute source key."""
+    if article.url:
+        return article.url
+    path, sep, rest = article.key.partition("#")
+    return os.path.abspath(path) + sep + rest if not path.startswith("http") else article.key
+
+
+def article_id_of(article: Article) -> str:
+    """The stable article id of `article`."""
+    return stable_id("article", article_key(article))
+
+
+def insert_arrow(con: duckdb.DuckDBPyConnection, table: str, rows: dict[str, list]) -> None:
+    """Bulk-insert columns `rows` into `table` by column name."""
+    if not rows or not next(iter(rows.values())):
+        return
+    batch = pa.table(rows)  # noqa: F841 - read by DuckDB's replacement scan
+    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM batch")
+
+
+def _known(con: duckdb.DuckDBPyConnection, ids: list[str], hashes: list[str]) -> tuple:
+    wanted = pa.table({"article_id": ids})  # noqa: F841
+    rows = con.execute(
+        """SELECT v.article_id, v.text_hash, v.version_id, v.version_no
+           FROM core.versions v SEMI JOIN wanted USING (article_id)"""
+    ).fetchall()
+    hash_tbl = pa.table({"text_hash": hashes})  # noqa: F841
+    elsewhere = con.execute(
+        "SELECT text_hash, list(article_id) FROM core.versions SEMI JOIN hash_tbl "
+        "USING (text_hash) GROUP BY text_hash"
+    ).fetchall()
+    return rows, {h: set(a) for h, a in elsewhere}
+
+
+class _Batch:
+    """Rows to insert for one batch, and the per-article state decisions depend on."""
+
+    def __init__(self, known_rows: list, elsewhere: dict[str, set[str]]) -> None:
+        self.versions_of: dict[str, dict[str, str]] = {}  # article -> text_hash -> version
+        self.latest: dict[str, tuple[int, str]] = {}  # article -> (version_no, version_id)
+        for article_id, h, version_id, no in known_rows:
+            self.versions_of.setdefault(article_id, {})[h] = version_id
+            if no > self.latest.get(article_id, (0, ""))[0]:
+                self.latest[article_id] = (no, version_id)
+        self.elsewhere = elsewhere
+        self.cols: dict[str, dict[str, list]] = {
+            t: {} for t in ("articles", "versions", "sentences", "sightings")
+        }
+        self.result = StoreResult()
+
+    def row(self, table: str, **values: object) -> None:
+        cols = self.cols[table]
+        for k, v in values.items():
+            cols.setdefault(k, []).append(v)
+
+
+def _add(b: _Batch, a: Article, seen_at: datetime, run_id: str) -> None:
+    article_id = article_id_of(a)
+    known = b.versions_of.setdefault(article_id, {})
+    if a.text_hash in known:
+        b.result.unchanged += 1
+        b.row(
+            "sightings",
+            version_id=known[a.text_hash],
+            seen_at=seen_at,
+            run_id=run_id,
+            source=a.source,
+        )
+        return
+    if any(other != article_id for other in b.elsewhere.get(a.text_hash, ())):
+        b.result.duplicates += 1
+    b.elsewhere.setdefault(a.text_hash, set()).add(article_id)
+    version_id = stable_id("version", article_id, a.text_hash)
+    prev_no, prev_id = b.latest.get(article_id, (0, ""))
+    if prev_no == 0:
+        b.result.articles_new += 1
+        b.row(
+            "articles",
+            article_id=article_id,
+            url=a.url,
+            source_key=article_key(a),
+            site=a.site,
+            first_seen=seen_at,
+        )
+    else:
+        b.result.revisions.append((prev_id, version_id))
+    known[a.text_hash] = version_id
+    b.latest[article_id] = (prev_no + 1, version_id)
+    b.result.versions_new += 1
+    b.result.new_version_ids.append(version_id)
+    b.row(
+        "versions",
+        version_id=version_id,
+        article_id=article_id,
+        version_no=prev_no + 1,
+        title=a.title,
+        byline=a.byline,
+        published_at=a.published_at,
+        dateline=a.dateline,
+        seen_at=seen_at,
+        text=a.text,
+        norm=" ".join(s.norm for s in a.sentences),
+        text_hash=a.text_hash,
+        n_words=a.n_words,
+        language=a.language,
+        source=a.source,
+        extractor=a.extractor,
+        run_id=run_id,
+    )
+    for s in a.sentences:
+        b.row(
+            "sentences",
+            version_id=version_id,
+            sentence_no=s.sentence_no,
+            paragraph_no=s.paragraph_no,
+            text=s.text,
+            norm=s.norm,
+            sentence_hash=s.hash,
+        )
+
+
+def store_articles(
+    con: duckdb.DuckDBPyConnection, articles: Iterable[Article], run_id: str, now: datetime
+) -> StoreResult:
+    """Store a batch: new articles, new versions (with sentences), sightings of known texts."""
+    articles = sorted(articles, key=lambda a: a.seen_at or now)
+    if not articles:
+        return StoreResult()
+    ids = list({article_id_of(a) for a in articles})
+    b = _Batch(*_known(con, ids, list({a.text_hash for a in articles})))
+    for a in articles:
+        _add(b, a, a.seen_at or now, run_id)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table, cols in b.cols.items():
+            insert_arrow(con, f"core.{table}", cols)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return b.result
+
+
+def store_rejects(
+    con: duckdb.DuckDBPyConnection, rejects: Iterable[Reject], run_id: str, now: datetime
+) -> int:
+    """Record every reject of a batch; returns how many."""
+    rows: dict[str, list] = {"source": [], "reason": [], "detail": [], "at": [], "run_id": []}
+    for r in rejects:
+        for k, v in zip(rows, (r.source, r.reason, r.detail, now, run_id), strict=True):
+            rows[k].append(v)
+    insert_arrow(con, "core.rejects", rows)
+    return len(rows["source"])
+
+
+def start_run(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    flow_run_id: str | None,
+    command: str,
+    now: datetime,
+) -> None:
+    """Record that a run started."""
+    con.execute(
+        "INSERT INTO core.runs (run_id, flow_run_id, started_at, status, command) "
+        "VALUES (?, ?, ?, 'running', ?)",
+        [run_id, flow_run_id, now, command],
+    )
+
+
+def finish_run(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    status: str,
+    counts: dict[str, int],
+    now: datetime,
+) -> None:
+    """Record how a run ended and what it counted (keys are core.runs count columns)."""
+    sets = ", ".join(f"{k} = ?" for k in counts)  # keys come from code, never from input
+    con.execute(
+        f"UPDATE core.runs SET status = ?, finished_at = ?, {sets} WHERE run_id = ?",
+        [status, now, *counts.values(), run_id],
+    )
+
+
+def snapshot_dir(db: str | Path) -> Path:
+    """Where raw fetched bodies of the warehouse `db` are kept."""
+    p = Path(db)
+    return p.with_name(p.name + ".snapshots")

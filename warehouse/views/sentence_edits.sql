@@ -1,0 +1,12 @@
+-- Sentence by sentence, what did each comparison find kept, changed, added, removed or moved?
+create or replace view sentence_edits as
+select
+    comparison_id::varchar    as comparison_id,
+    kind::varchar             as kind,
+    old_sentence_no::integer  as old_sentence_no,
+    new_sentence_no::integer  as new_sentence_no,
+    old_text::varchar         as old_text,
+    new_text::varchar         as new_text,
+    similarity::double        as similarity
+from core.sentence_edits
+order by comparison_id, edit_no;
