@@ -97,9 +97,9 @@ def decode(data: bytes) -> str:
 def _pick(record: dict, field: str) -> str | None:
     for name in _FIELDS[field]:
         value = record.get(name)
-        if isinstance(value, list):
-            value = ", ".join(str(v) for v in value if v)
-        if value not in (None, ""):
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            value = ", ".join(v for v in value if v)
+        if isinstance(value, str | int | float) and value != "":
             return str(value)
     return None
 

@@ -7,6 +7,12 @@ from pathlib import Path
 
 import pytest
 
+# Prefect stays offline and quiet in tests, with its home in a throwaway folder.
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = Path(os.environ.get("PRESSDIFF_CORPORA", ROOT.parent / "shared" / "corpora"))
 
@@ -23,3 +29,13 @@ def corpus(*parts: str) -> Path:
 def seeds() -> Path:
     """The folder of the two seed documents."""
     return corpus("seeds")
+
+
+@pytest.fixture(scope="session")
+def prefect(tmp_path_factory: pytest.TempPathFactory):
+    """The real Prefect engine, against a temporary local API server for the session."""
+    os.environ["PREFECT_HOME"] = str(tmp_path_factory.mktemp("prefect-home"))
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
