@@ -12,9 +12,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 from courlan import normalize_url
 
-_AMP_PATH = re.compile(r"(/amp/?|\.amp(?=\.html?$)|/amp\.html?)$")
+_AMP_PATH = re.compile(r"(/amp/?|/amp\.html?)$")
+_AMP_SUFFIX = re.compile(r"\.amp(?=\.html?$)")
 _AMP_QUERY = re.compile(r"(^|&)(amp|outputType=amp)(=[^&]*)?(?=&|$)")
-_MOBILE_HOST = re.compile(r"^(m|mobile|amp)\.")
+_MOBILE_HOST = re.compile(r"^(m|mobile|amp)\.(?=[^.]+\.[^.]+)")  # not mobile.de itself
 
 
 def canonical_url(url: str) -> str:
@@ -23,12 +24,12 @@ def canonical_url(url: str) -> str:
     if not url.lower().startswith(("http://", "https://")):
         return url
     try:
-        url = normalize_url(url, strict=True)
+        url = normalize_url(url, strict=False)  # drops trackers, keeps article ids
     except ValueError:
         return url
     parts = urlsplit(url)
     host = _MOBILE_HOST.sub("", parts.netloc.lower())
-    path = _AMP_PATH.sub("", parts.path) or "/"
+    path = _AMP_SUFFIX.sub("", _AMP_PATH.sub("", parts.path)) or "/"
     query = _AMP_QUERY.sub("", parts.query).strip("&")
     return urlunsplit((parts.scheme.lower(), host, path, query, ""))
 

@@ -29,14 +29,20 @@ _HEADER_KEYS = {
 # `date 2017-02-08` (value is a date and the line may go on) or `title: The headline`
 _DATE_HEADER = re.compile(rf"^\s*(date|published(?:_at)?)\s*[:=]?\s*({_DATE})\b[ \t]*", re.I)
 _LINE_HEADER = re.compile(
-    r"^\s*(title|headline|url|link|author|byline|by|seen|seen_at|retrieved)\s*:\s*(\S.*?)\s*$",
+    r"^[ \t]*(title|headline|url|link|author|byline|by|seen|seen_at|retrieved)[ \t]*:[ \t]*(\S.*?)[ \t\r]*$",
     re.I | re.M,
 )
-_PLACE = r"[A-Z][A-Z'’.\-]+(?:[ /][A-Z][A-Z'’.\-]+){0,3}"
+_WORD = r"[^\W\d_](?:[^\W\d_]|['’.\-])+"  # letters of any script; capitals checked in code
+_PLACE = rf"(?P<place>{_WORD}(?:[ /]{_WORD}){{0,3}})"
 _DAY = r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?))?"
 _REGION = r"(?:,\s*[A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)?)?"
 _AGENCY = r"(?:\s*\((?P<agency>[A-Za-z][\w .&/-]{0,30})\))?"
 _DATELINE = re.compile(rf"^(?P<dateline>{_PLACE}{_REGION}{_DAY}{_AGENCY})\s*(?:[:\-–—]+)\s+")
+# AFP style: a place in title case, then an agency: `Paris (AFP) -`
+_TITLECASE_DATELINE = re.compile(
+    r"^(?P<dateline>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2}\s*\([A-Z][\w .&/-]{0,30}\))"
+    r"\s*[:\-–—]+\s+"
+)
 
 
 @dataclass(slots=True)
@@ -68,6 +74,9 @@ def split_header(text: str) -> Header:
 def split_dateline(paragraph: str) -> tuple[str | None, str]:
     """(`ANKARA (Reuters)`, rest) when `paragraph` opens with a dateline, else (None, it)."""
     m = _DATELINE.match(paragraph)
+    if m and m["place"] != m["place"].upper():  # a place is written in capitals
+        m = None
+    m = m or _TITLECASE_DATELINE.match(paragraph)
     if not m or len(paragraph) - m.end() < 20:
         return None, paragraph
     return m.group("dateline").strip(), paragraph[m.end() :]

@@ -59,9 +59,12 @@ def plan_inputs(sources: list[str]) -> Plan:
         elif path.is_file():
             _add_file(plan, path, named=True)
         elif matches := sorted(glob.glob(str(path), recursive=True)):
-            for m in matches:
-                if Path(m).is_file():
-                    _add_file(plan, Path(m), named=True)
+            for m in map(Path, matches):
+                if m.is_dir():
+                    for p in _walk(m):
+                        _add_file(plan, p, named=False)
+                elif m.is_file():
+                    _add_file(plan, m, named=True)
         else:
             plan.rejects.append(Reject(source, "not found", "no such file, folder or glob match"))
     return plan

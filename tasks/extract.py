@@ -27,9 +27,15 @@ from tasks.typography import comparison_form, text_hash, words
 from tasks.workers import pool
 
 # The options every HTML page is extracted with (the benchmark's baseline uses the same).
-TRAFILATURA_OPTIONS: dict[str, object] = {"include_comments": False, "with_metadata": True}
-HTML_EXTRACTOR = "trafilatura {} ({})".format(
-    trafilatura.__version__, ", ".join(f"{k}={v}" for k, v in TRAFILATURA_OPTIONS.items())
+TRAFILATURA_OPTIONS: dict[str, object] = {
+    "include_comments": False,
+    "with_metadata": True,
+    # keep the time and offset of the publication date, not only the day
+    "date_extraction_params": {"original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"},
+}
+HTML_EXTRACTOR = (
+    f"trafilatura {trafilatura.__version__} "
+    "(include_comments=False, with_metadata=True, original_date=True)"
 )
 TEXT_EXTRACTOR = f"pressdiff-text {__version__}"
 _HTML_LANG = re.compile(rb"<html[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.I)
@@ -63,6 +69,7 @@ def _html_fields(doc: Document) -> dict | Reject:
     return {
         "text": result.text,
         "title": doc.title or result.title,
+        "page_title": result.title,
         "byline": doc.byline or result.author,
         "published_at": doc.published_at or result.date,
         "url": doc.url or result.url,
@@ -86,9 +93,10 @@ def _text_fields(doc: Document) -> dict:
     }
 
 
-def _body(paragraphs: list[str], title: str | None) -> tuple[str | None, list[str]]:
-    """Drop a leading copy of the title, then lift the dateline out of the first paragraph."""
-    if title and paragraphs and comparison_form(paragraphs[0]) == comparison_form(title):
+def _body(paragraphs: list[str], *titles: str | None) -> tuple[str | None, list[str]]:
+    """Drop a leading copy of a title, then lift the dateline out of the first paragraph."""
+    forms = {comparison_form(t) for t in titles if t}
+    if paragraphs and comparison_form(paragraphs[0]) in forms:
         paragraphs = paragraphs[1:]
     if not paragraphs:
         return None, paragraphs
@@ -101,7 +109,9 @@ def extract_document(doc: Document, min_words: int = 20) -> Article | Reject:
     fields = _html_fields(doc) if doc.html is not None else _text_fields(doc)
     if isinstance(fields, Reject):
         return fields
-    dateline, paragraphs = _body(split_paragraphs(fields["text"]), fields["title"])
+    dateline, paragraphs = _body(
+        split_paragraphs(fields["text"]), fields["title"], fields.get("page_title")
+    )
     sentences = split_sentences(paragraphs)
     norm = " ".join(s.norm for s in sentences)
     n_words = len(words(norm))

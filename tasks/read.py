@@ -10,6 +10,7 @@ import csv
 import gzip
 import io
 import json
+import re
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -82,16 +83,35 @@ def decode(data: bytes) -> str:
 
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError("binary", "the file contains NUL bytes; it is not text")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    if latin := _western(data):
+        return latin
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:200_000]).best()
     if best is None:
         raise InputError("undecodable", "no character encoding fits the bytes")
     return data.decode(best.encoding, errors="replace")
+
+
+_WESTERN_LETTERS = re.compile(r"[^\x00-\x7f\u00a0-\u00ff\u2018-\u201e\u2013\u2014\u2026\u20ac]")
+
+
+def _western(data: bytes) -> str | None:
+    """`data` as Windows-1252 when that reads as Western text (the commonest non-UTF-8)."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    if _WESTERN_LETTERS.search(text):
+        return None
+    accented = sum(1 for c in text if c >= "\u00c0")  # Cyrillic read as 1252 is all accents
+    return text if accented < 0.3 * sum(c.isalpha() for c in text) else None
 
 
 def _pick(record: dict, field: str) -> str | None:

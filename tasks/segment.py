@@ -26,21 +26,32 @@ def split_paragraphs(text: str) -> list[str]:
     return [b.strip() for b in blocks if b.strip()]
 
 
-def _sentence_spans(paragraph: str) -> list[str]:
-    spans = []
+# Titles syntok does not know: a sentence "ending" in one is joined with the next.
+_TITLE_END = re.compile(
+    r"(?:^|\s)(?:Gov|Rep|Reps|Sen|Sens|Lt|Sgt|Col|Capt|Cmdr|Adm|Maj|Cpl|Pvt|Rev|Gen|Supt|Det"
+    r"|Insp|Atty|Amb|Hon|Pres|Prof|Gov's)\.$"
+)
+
+
+def _sentence_spans(paragraph: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
     for para in syntok.analyze(paragraph):
         for sentence in para:
             start = sentence[0].offset
             end = sentence[-1].offset + len(sentence[-1].value)
-            spans.append(paragraph[start:end].strip())
-    return [s for s in spans if s]
+            if spans and _TITLE_END.search(paragraph[spans[-1][0] : spans[-1][1]]):
+                spans[-1] = (spans[-1][0], end)
+            else:
+                spans.append((start, end))
+    return spans
 
 
 def split_sentences(paragraphs: list[str]) -> list[Sentence]:
     """Every sentence of `paragraphs`, numbered from 1, with its paragraph number."""
     out: list[Sentence] = []
     for paragraph_no, paragraph in enumerate(paragraphs, start=1):
-        for text in _sentence_spans(paragraph):
+        for start, end in _sentence_spans(paragraph):
+            text = paragraph[start:end].strip()
             norm = comparison_form(text)
             if not norm:
                 continue

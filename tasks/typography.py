@@ -30,7 +30,10 @@ _WORDS = re.compile(r"\w+(?:[-'.]\w+)*", re.UNICODE)
 
 def comparison_form(text: str) -> str:
     """`text` with typography folded: NFKC, straight quotes, ASCII dashes, single spaces."""
-    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    # The table goes first (NFKC would split ″ and ´ into other characters), and again after
+    # (NFKC can produce quotes and dashes); deleting invisible characters first lets NFKC
+    # compose what they separated.
+    text = unicodedata.normalize("NFKC", text.translate(_TRANSLATE)).translate(_TRANSLATE)
     return _SPACES.sub(" ", text).strip()
 
 

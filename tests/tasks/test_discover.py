@@ -1,0 +1,158 @@
+"""Expanding what the user named: folders, globs, files, URLs, and what cannot be found."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tasks.article import InputRef, Reject
+from tasks.discover import Plan, batched, is_url, plan_inputs
+
+
+def ref(path: Path, fmt: str) -> InputRef:
+    return InputRef(source=str(path), fmt=fmt, path=str(path))
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    """A folder of inputs: known types (some gzipped), unknown types, hidden files."""
+    root = tmp_path / "inputs"
+    for name in [
+        "a.txt",
+        "b.HTML",
+        "c.json.gz",
+        "d.jsonl",
+        "e.csv",
+        "f.pdf",
+        "k.gz",
+        "l.TXT.GZ",
+        ".secret.txt",
+        "sub/g.md",
+        "sub/j.ndjson",
+        "sub/deeper/h.htm.gz",
+        ".hidden/i.txt",
+        "sub/.cache/x.json",
+    ]:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x")
+    return root
+
+
+def test_folder_is_walked_recursively(tree: Path) -> None:
+    assert plan_inputs([str(tree)]) == Plan(
+        refs=[
+            ref(tree / "a.txt", "text"),
+            ref(tree / "b.HTML", "html"),
+            ref(tree / "c.json.gz", "json"),
+            ref(tree / "d.jsonl", "jsonl"),
+            ref(tree / "e.csv", "csv"),
+            ref(tree / "l.TXT.GZ", "text"),
+            ref(tree / "sub/g.md", "text"),
+            ref(tree / "sub/j.ndjson", "jsonl"),
+            ref(tree / "sub/deeper/h.htm.gz", "html"),
+        ],
+        skipped=[str(tree / "f.pdf"), str(tree / "k.gz")],
+    )
+
+
+def test_glob(tree: Path) -> None:
+    assert plan_inputs([str(tree / "**" / "*.md"), str(tree / "*.json*")]) == Plan(
+        refs=[
+            ref(tree / "sub/g.md", "text"),
+            ref(tree / "c.json.gz", "json"),
+            ref(tree / "d.jsonl", "jsonl"),
+        ]
+    )
+
+
+def test_glob_skips_hidden_files(tree: Path) -> None:
+    plan = plan_inputs([str(tree / "*.txt")])
+    assert plan == Plan(refs=[ref(tree / "a.txt", "text")])
+
+
+def test_glob_matching_folders_walks_them(tree: Path) -> None:
+    plan = plan_inputs([str(tree / "su*")])
+    assert (plan.refs, plan.rejects) == (
+        [
+            ref(tree / "sub/g.md", "text"),
+            ref(tree / "sub/j.ndjson", "jsonl"),
+            ref(tree / "sub/deeper/h.htm.gz", "html"),
+        ],
+        [],
+    )
+
+
+def test_explicit_file_of_unknown_type_is_read_as_text(tree: Path) -> None:
+    assert plan_inputs([str(tree / "f.pdf"), str(tree / "k.gz")]) == Plan(
+        refs=[ref(tree / "f.pdf", "text"), ref(tree / "k.gz", "text")]
+    )
+
+
+def test_explicit_hidden_file_is_used(tree: Path) -> None:
+    assert plan_inputs([str(tree / ".secret.txt")]) == Plan(
+        refs=[ref(tree / ".secret.txt", "text")]
+    )
+
+
+def test_file_url_is_a_local_path(tree: Path) -> None:
+    assert plan_inputs([f"file://{tree / 'a.txt'}"]) == Plan(refs=[ref(tree / "a.txt", "text")])
+
+
+def test_urls_are_planned_for_fetching_in_order() -> None:
+    urls = ["https://example.com/feed.xml", "http://example.com/news/a", "https://x.org/sitemap"]
+    assert plan_inputs(urls) == Plan(urls=urls)
+
+
+@pytest.mark.parametrize(
+    "missing", ["does-not-exist.txt", "no-folder/", "nothing-*.zzz", "~/pressdiff-missing-xyz"]
+)
+def test_missing_path_is_rejected(tmp_path: Path, missing: str) -> None:
+    source = missing if missing.startswith("~") else str(tmp_path / missing)
+    assert plan_inputs([source]) == Plan(
+        rejects=[Reject(source, "not found", "no such file, folder or glob match")]
+    )
+
+
+def test_mixed_sources_keep_their_order(tree: Path) -> None:
+    missing = str(tree / "missing.html")
+    assert plan_inputs(
+        [str(tree / "a.txt"), "https://example.com/a", missing, str(tree / "sub" / "deeper")]
+    ) == Plan(
+        refs=[ref(tree / "a.txt", "text"), ref(tree / "sub/deeper/h.htm.gz", "html")],
+        urls=["https://example.com/a"],
+        rejects=[Reject(missing, "not found", "no such file, folder or glob match")],
+    )
+
+
+def test_empty_folder_gives_an_empty_plan(tmp_path: Path) -> None:
+    assert plan_inputs([str(tmp_path)]) == Plan()
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("https://example.com/a", True),
+        ("http://example.com", True),
+        ("s3://bucket/key", True),
+        ("file:///tmp/a.txt", False),
+        ("/tmp/a.txt", False),
+        ("relative/a.txt", False),
+    ],
+)
+def test_is_url(source: str, expected: bool) -> None:
+    assert is_url(source) is expected
+
+
+@pytest.mark.parametrize(
+    ("items", "size", "batches"),
+    [
+        ([1, 2, 3, 4, 5], 2, [[1, 2], [3, 4], [5]]),
+        ([1, 2, 3, 4], 2, [[1, 2], [3, 4]]),
+        ([1], 5, [[1]]),
+        ([], 3, []),
+    ],
+)
+def test_batched(items: list[int], size: int, batches: list[list[int]]) -> None:
+    assert batched(items, size) == batches

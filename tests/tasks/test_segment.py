@@ -1,0 +1,205 @@
+"""Paragraphs and sentences: abbreviations, paragraph breaks, text kept as published."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tasks.article import Sentence
+from tasks.segment import split_paragraphs, split_sentences
+from tasks.typography import comparison_form, text_hash
+
+
+def sentence(sentence_no: int, paragraph_no: int, text: str) -> Sentence:
+    norm = comparison_form(text)
+    return Sentence(sentence_no, paragraph_no, text, norm, text_hash(norm))
+
+
+def texts(paragraph: str) -> list[str]:
+    return [s.text for s in split_sentences([paragraph])]
+
+
+# ---------------------------------------------------------------- paragraphs
+
+
+@pytest.mark.parametrize(
+    ("text", "paragraphs"),
+    [
+        # blank lines separate paragraphs; single line breaks inside one are re-flowed
+        ("One a.\nOne b.\n\nTwo a.\nTwo b.", ["One a. One b.", "Two a. Two b."]),
+        # no blank line anywhere: every line is a paragraph
+        ("One.\nTwo.\nThree.", ["One.", "Two.", "Three."]),
+        # a "blank" line may hold spaces, tabs or no-break spaces
+        ("One.\n \t\nTwo.", ["One.", "Two."]),
+        ("One.\n\u00a0\nTwo.", ["One.", "Two."]),
+        # Windows and old Mac line ends
+        ("One a.\r\nOne b.\r\n\r\nTwo.", ["One a. One b.", "Two."]),
+        ("One.\rTwo.", ["One.", "Two."]),
+        # runs of blank lines and surrounding white space leave no empty paragraphs
+        ("\n\n  One.  \n\n\n\nTwo.\n\n", ["One.", "Two."]),
+        ("  One.  \n\n   \nTwo.", ["One.", "Two."]),
+        ("", []),
+        ("\n \n\t\n", []),
+    ],
+)
+def test_split_paragraphs(text: str, paragraphs: list[str]) -> None:
+    assert split_paragraphs(text) == paragraphs
+
+
+# ---------------------------------------------------------------- sentences
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        (
+            "The U.S. Army said so. Gen. Smith agreed.",
+            ["The U.S. Army said so.", "Gen. Smith agreed."],
+        ),
+        (
+            "Dr. Jones arrived at 5 p.m. on Friday. She left.",
+            ["Dr. Jones arrived at 5 p.m. on Friday.", "She left."],
+        ),
+        (
+            "It happened on Jan. 5 in Ankara. Nobody saw it.",
+            ["It happened on Jan. 5 in Ankara.", "Nobody saw it."],
+        ),
+        (
+            "Mr. Smith and Mrs. Jones met at 3 a.m. in the U.K. capital. It rained.",
+            ["Mr. Smith and Mrs. Jones met at 3 a.m. in the U.K. capital.", "It rained."],
+        ),
+        (
+            "U.S.-led forces advanced on Feb. 8 and the U.N. watched. Sen. Graham spoke.",
+            ["U.S.-led forces advanced on Feb. 8 and the U.N. watched.", "Sen. Graham spoke."],
+        ),
+        (
+            "It was No. 1 on the list. Prof. White said 3.5 percent was fine.",
+            ["It was No. 1 on the list.", "Prof. White said 3.5 percent was fine."],
+        ),
+    ],
+)
+def test_abbreviations_do_not_end_sentences(paragraph: str, expected: list[str]) -> None:
+    assert texts(paragraph) == expected
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "Gov. Andrew Cuomo said on Friday that the state would reopen.",
+        "Rep. Nancy Pelosi spoke for an hour.",
+        "Lt. Gen. Michael Flynn resigned on Monday.",
+        "Police said Sgt. John Smith was hurt.",
+    ],
+)
+def test_title_abbreviations_do_not_end_sentences(paragraph: str) -> None:
+    assert texts(paragraph) == [paragraph]
+
+
+def test_sentence_text_is_kept_exactly_as_published() -> None:
+    paragraph = "He said “It is over.” Then he left — for good. It’s done…"
+    assert split_sentences([paragraph]) == [
+        Sentence(
+            1,
+            1,
+            "He said “It is over.”",
+            'He said "It is over."',
+            text_hash('He said "It is over."'),
+        ),
+        Sentence(
+            2,
+            1,
+            "Then he left — for good.",
+            "Then he left - for good.",
+            text_hash("Then he left - for good."),
+        ),
+        Sentence(3, 1, "It’s done…", "It's done...", text_hash("It's done...")),
+    ]
+
+
+def test_sentences_numbered_from_one_with_their_paragraph_numbers() -> None:
+    paragraphs = split_paragraphs(
+        "First paragraph. It has two sentences.\n\n"
+        "Second paragraph has one.\n\n"
+        "Third: “Quoted.” And more. And the end."
+    )
+    assert split_sentences(paragraphs) == [
+        sentence(1, 1, "First paragraph."),
+        sentence(2, 1, "It has two sentences."),
+        sentence(3, 2, "Second paragraph has one."),
+        sentence(4, 3, "Third: “Quoted.”"),
+        sentence(5, 3, "And more."),
+        sentence(6, 3, "And the end."),
+    ]
+
+
+def test_same_words_with_other_typography_give_the_same_norms_and_hashes() -> None:
+    curly = split_sentences(["“It’s over,” he said — again. Then he left."])
+    straight = split_sentences(['"It\'s  over," he said - again.   Then he left.'])
+    assert [s.text for s in curly] != [s.text for s in straight]
+    assert [(s.sentence_no, s.paragraph_no, s.norm, s.hash) for s in curly] == [
+        (s.sentence_no, s.paragraph_no, s.norm, s.hash) for s in straight
+    ]
+
+
+def test_empty_input_and_invisible_only_sentences_give_nothing() -> None:
+    assert split_sentences([]) == []
+    assert split_sentences(["\u200b"]) == []
+
+
+# ---------------------------------------------------------------- properties
+
+_TOKENS = st.sampled_from(
+    [
+        "the",
+        "U.S.",
+        "Gen.",
+        "said",
+        "“quoted”",
+        "it’s",
+        "—",
+        "(AP)",
+        "3.5",
+        "a.m.",
+        "Dr.",
+        "e-mail",
+        "!",
+        "?",
+        "...",
+        "Jan.",
+        "5",
+        "NATO",
+        "café",
+        '"',
+        "'",
+        "x.",
+    ]
+)
+_PARAGRAPH = st.lists(
+    st.lists(_TOKENS, min_size=1, max_size=8).map(" ".join), min_size=1, max_size=4
+).map(lambda parts: ". ".join(parts) + ".")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PARAGRAPH, min_size=1, max_size=4))
+def test_no_text_is_lost_and_numbering_is_consecutive(paragraphs: list[str]) -> None:
+    out = split_sentences(paragraphs)
+    assert [s.sentence_no for s in out] == list(range(1, len(out) + 1))
+    assert [s.paragraph_no for s in out] == sorted(s.paragraph_no for s in out)
+    for paragraph_no, paragraph in enumerate(paragraphs, start=1):
+        joined = "".join(s.text for s in out if s.paragraph_no == paragraph_no)
+        assert re.sub(r"\s", "", joined) == re.sub(r"\s", "", paragraph)
+    for s in out:
+        assert s.text == s.text.strip()
+        assert (s.norm, s.hash) == (comparison_form(s.text), text_hash(comparison_form(s.text)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Zl", "Zp")), min_size=1)
+)
+def test_no_printable_character_is_lost(paragraph: str) -> None:
+    joined = "".join(s.text for s in split_sentences([paragraph]))
+    assert re.sub(r"\s", "", joined) == re.sub(r"\s", "", paragraph)
