@@ -39,8 +39,8 @@ def resolve_version(con: duckdb.DuckDBPyConnection, ref: str) -> str:
 def previous_version(con: duckdb.DuckDBPyConnection, version_id: str) -> str:
     """The version before `version_id` of the same article."""
     row = con.execute(
-        """SELECT p.version_id FROM core.versions v
-           JOIN core.versions p ON p.article_id = v.article_id AND p.version_no = v.version_no - 1
+        """SELECT p.version_id FROM versions v
+           JOIN versions p ON p.article_id = v.article_id AND p.version_no = v.version_no - 1
            WHERE v.version_id = ?""",
         [version_id],
     ).fetchone()
@@ -69,3 +69,16 @@ def history(con: duckdb.DuckDBPyConnection, ref: str) -> tuple[str, list[tuple]]
         [article_id],
     ).fetchall()
     return url, rows
+
+
+def version_labels(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, tuple[str, str]]:
+    """version_id -> (article_id, 'URL v2 (seen 2026-03-05 09:15)') for headers."""
+    rows = con.execute(
+        """SELECT v.version_id, v.article_id,
+                  format('{} v{} (seen {})', coalesce(a.url, a.source_key), v.version_no,
+                         strftime(v.seen_at, '%Y-%m-%d %H:%M'))
+           FROM versions v JOIN core.articles a USING (article_id)
+           WHERE v.version_id IN (SELECT unnest(?))""",
+        [ids],
+    ).fetchall()
+    return {vid: (aid, label) for vid, aid, label in rows}

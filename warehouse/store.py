@@ -6,6 +6,7 @@ and versioning decisions are made in Python on the batch plus one lookup of what
 
 from __future__ import annotations
 
+import bisect
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -67,7 +68,7 @@ def insert_arrow(con: duckdb.DuckDBPyConnection, table: str, rows: dict[str, lis
 def _known(con: duckdb.DuckDBPyConnection, ids: list[str], hashes: list[str]) -> tuple:
     wanted = pa.table({"article_id": ids})  # noqa: F841
     rows = con.execute(
-        """SELECT v.article_id, v.text_hash, v.version_id, v.version_no
+        """SELECT v.article_id, v.seen_at, v.text_hash, v.version_id, v.version_no
            FROM core.versions v SEMI JOIN wanted USING (article_id)"""
     ).fetchall()
     hash_tbl = pa.table({"text_hash": hashes})  # noqa: F841
@@ -78,16 +79,30 @@ def _known(con: duckdb.DuckDBPyConnection, ids: list[str], hashes: list[str]) ->
     return rows, {h: set(a) for h, a in elsewhere}
 
 
+@dataclass(slots=True)
+class _Timeline:
+    """One article's versions in seen_at order: (seen_at, text_hash, version_id)."""
+
+    entries: list[tuple[datetime, str, str]] = field(default_factory=list)
+    arrivals: int = 0  # versions stored so far: the next one's arrival number
+
+    def at(self, t: datetime) -> int:
+        """Index of the version current at `t` (-1 when none was seen yet)."""
+        return bisect.bisect_right(self.entries, t, key=lambda e: e[0]) - 1
+
+    def occurrences(self, text_hash: str) -> int:
+        return sum(1 for e in self.entries if e[1] == text_hash)
+
+
 class _Batch:
     """Rows to insert for one batch, and the per-article state decisions depend on."""
 
     def __init__(self, known_rows: list, elsewhere: dict[str, set[str]]) -> None:
-        self.versions_of: dict[str, dict[str, str]] = {}  # article -> text_hash -> version
-        self.latest: dict[str, tuple[int, str]] = {}  # article -> (version_no, version_id)
-        for article_id, h, version_id, no in known_rows:
-            self.versions_of.setdefault(article_id, {})[h] = version_id
-            if no > self.latest.get(article_id, (0, ""))[0]:
-                self.latest[article_id] = (no, version_id)
+        self.timelines: dict[str, _Timeline] = {}
+        for article_id, seen_at, h, version_id, no in sorted(known_rows, key=lambda r: r[1]):
+            tl = self.timelines.setdefault(article_id, _Timeline())
+            tl.entries.append((seen_at, h, version_id))
+            tl.arrivals = max(tl.arrivals, no)
         self.elsewhere = elsewhere
         self.cols: dict[str, dict[str, list]] = {
             t: {} for t in ("articles", "versions", "sentences", "sightings")
@@ -101,13 +116,16 @@ class _Batch:
 
 
 def _add(b: _Batch, a: Article, seen_at: datetime, run_id: str) -> None:
+    """Decide what `a` is: a sighting of the text current at `seen_at`, or a new version
+    (inserted in seen_at order, so a revert or an older crawl lands where it belongs)."""
     article_id = article_id_of(a)
-    known = b.versions_of.setdefault(article_id, {})
-    if a.text_hash in known:
+    tl = b.timelines.setdefault(article_id, _Timeline())
+    i = tl.at(seen_at)
+    if i >= 0 and tl.entries[i][1] == a.text_hash:
         b.result.unchanged += 1
         b.row(
             "sightings",
-            version_id=known[a.text_hash],
+            version_id=tl.entries[i][2],
             seen_at=seen_at,
             run_id=run_id,
             source=a.source,
@@ -116,9 +134,9 @@ def _add(b: _Batch, a: Article, seen_at: datetime, run_id: str) -> None:
     if any(other != article_id for other in b.elsewhere.get(a.text_hash, ())):
         b.result.duplicates += 1
     b.elsewhere.setdefault(a.text_hash, set()).add(article_id)
-    version_id = stable_id("version", article_id, a.text_hash)
-    prev_no, prev_id = b.latest.get(article_id, (0, ""))
-    if prev_no == 0:
+    k = tl.occurrences(a.text_hash)  # a text coming back (a revert) is a version again
+    version_id = stable_id("version", article_id, a.text_hash, *([str(k)] if k else []))
+    if not tl.entries:
         b.result.articles_new += 1
         b.row(
             "articles",
@@ -128,17 +146,19 @@ def _add(b: _Batch, a: Article, seen_at: datetime, run_id: str) -> None:
             site=a.site,
             first_seen=seen_at,
         )
-    else:
-        b.result.revisions.append((prev_id, version_id))
-    known[a.text_hash] = version_id
-    b.latest[article_id] = (prev_no + 1, version_id)
+    if i >= 0:
+        b.result.revisions.append((tl.entries[i][2], version_id))
+    if i + 1 < len(tl.entries):  # an older text arriving late: its successor changed from it
+        b.result.revisions.append((version_id, tl.entries[i + 1][2]))
+    tl.entries.insert(i + 1, (seen_at, a.text_hash, version_id))
+    tl.arrivals += 1
     b.result.versions_new += 1
     b.result.new_version_ids.append(version_id)
     b.row(
         "versions",
         version_id=version_id,
         article_id=article_id,
-        version_no=prev_no + 1,
+        version_no=tl.arrivals,
         title=a.title,
         byline=a.byline,
         published_at=a.published_at,

@@ -208,12 +208,6 @@ def test_article_as_of(revised: tuple, at: datetime, expected: str | None) -> No
     assert got == ([] if expected is None else [(ARTICLE_ID, expected)])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a revert to an earlier text (A, B, then A again) is counted as 'unchanged' "
-    "and stored as a sighting of v1; versions.valid_to and article_as_of still say B is "
-    "current after the article went back to A",
-)
 def test_revert_to_an_earlier_text_is_current_again(con: duckdb.DuckDBPyConnection) -> None:
     store_articles(con, [article(V1)], "run1", T0)
     store_articles(con, [article(V2)], "run2", T0 + HOUR)
@@ -221,12 +215,6 @@ def test_revert_to_an_earlier_text_is_current_again(con: duckdb.DuckDBPyConnecti
     assert rows(con, "SELECT text FROM article_as_of(?)", T0 + 3 * HOUR) == [(V1,)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: version_no follows the order of ingestion, not seen_at; a crawl ingested after "
-    "a later one becomes version 2, so version 1 gets valid_to < valid_from and article_as_of "
-    "returns the older text after the newer one was seen",
-)
 def test_versions_ingested_out_of_order(con: duckdb.DuckDBPyConnection) -> None:
     later, earlier = article(V2, seen_at=T0 + HOUR), article(V1, seen_at=T0)
     store_articles(con, [later], "run1", T0 + 2 * HOUR)

@@ -15,8 +15,9 @@ per_article as (
     select
         article_id,
         count(*)                          as n_versions,
+        min(seen_at)                      as first_version_seen,
         max(seen_at)                      as last_version_seen,
-        arg_max(version_id, version_no)   as latest_version_id
+        arg_max(version_id, seen_at)      as latest_version_id
     from versions
     group by article_id
 ),
@@ -28,7 +29,7 @@ final as (
         a.article_id::varchar                                          as article_id,
         a.url::varchar                                                 as url,
         a.site::varchar                                                as site,
-        a.first_seen::timestamptz                                      as first_seen,
+        least(a.first_seen, p.first_version_seen)::timestamptz         as first_seen,
         greatest(p.last_version_seen, s.last_sighting)::timestamptz    as last_seen,
         coalesce(p.n_versions, 0)::integer                             as n_versions,
         p.latest_version_id::varchar                                   as latest_version_id,
