@@ -93,9 +93,13 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="pressdiff-bench-"))
     listing = tmp / "pages.json"
     listing.write_text(json.dumps(paths))
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DO_NOT_TRACK": "1",
-           "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "PREFECT_HOME": str(tmp / "prefect-home")}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DO_NOT_TRACK": "1",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_HOME": str(tmp / "prefect-home"),
+    }
     n = len(paths)
     print(f"{n} pages from {CORPORA}")
 
@@ -104,30 +108,88 @@ def main() -> None:
     base_whole, base_steady = n / whole, n / base["steady_s"]
     rows = [("baseline (1 process)", base_whole, base_steady, "", "")]
     # Prefect's home is created once, as on any machine after its first run.
-    timed([sys.executable, "-m", "pressdiff.cli", "ingest", "--db", str(tmp / "init.duckdb"),
-           "--workers", "1", *paths[:5]], env)
+    timed(
+        [
+            sys.executable,
+            "-m",
+            "pressdiff.cli",
+            "ingest",
+            "--db",
+            str(tmp / "init.duckdb"),
+            "--workers",
+            "1",
+            *paths[:5],
+        ],
+        env,
+    )
     for w in args.workers:
         db = tmp / f"whole-{w}.duckdb"
-        whole, _ = timed([sys.executable, "-m", "pressdiff.cli", "ingest", "--db", str(db),
-                          "--workers", str(w), *paths], env)
-        _, out = timed([sys.executable, "-c", STEADY, str(listing), str(tmp / f"s{w}.duckdb"),
-                        str(tmp / f"warm{w}.duckdb"), str(w)], env)
+        whole, _ = timed(
+            [
+                sys.executable,
+                "-m",
+                "pressdiff.cli",
+                "ingest",
+                "--db",
+                str(db),
+                "--workers",
+                str(w),
+                *paths,
+            ],
+            env,
+        )
+        _, out = timed(
+            [
+                sys.executable,
+                "-c",
+                STEADY,
+                str(listing),
+                str(tmp / f"s{w}.duckdb"),
+                str(tmp / f"warm{w}.duckdb"),
+                str(w),
+            ],
+            env,
+        )
         steady = last_json(out)
-        rows.append((f"pipeline --workers {w}", n / whole, n / steady["steady_s"],
-                     f"{n / whole / base_whole:.2f}", f"{n / steady['steady_s'] / base_steady:.2f}"))
+        rows.append(
+            (
+                f"pipeline --workers {w}",
+                n / whole,
+                n / steady["steady_s"],
+                f"{n / whole / base_whole:.2f}",
+                f"{n / steady['steady_s'] / base_steady:.2f}",
+            )
+        )
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "pressdiff.cli", "ingest", "--db",
-                    str(tmp / "startup.duckdb"), "--workers", "1", paths[0]],
-                   capture_output=True, env=env, cwd=ROOT, check=False)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pressdiff.cli",
+            "ingest",
+            "--db",
+            str(tmp / "startup.duckdb"),
+            "--workers",
+            "1",
+            paths[0],
+        ],
+        capture_output=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
     startup = time.perf_counter() - t
 
-    print(f"\n{'':24} {'whole pages/s':>14} {'steady pages/s':>15} {'whole ratio':>12} "
-          f"{'steady ratio':>13}")
+    print(
+        f"\n{'':24} {'whole pages/s':>14} {'steady pages/s':>15} {'whole ratio':>12} "
+        f"{'steady ratio':>13}"
+    )
     for name, w, s, rw, rs in rows:
         print(f"{name:24} {w:14.1f} {s:15.1f} {rw:>12} {rs:>13}")
     print(f"\nstart-up (one page, whole process): {startup:.1f} s")
-    print("targets: steady ratio >= 0.85 with --workers 1, >= 1.6 with --workers 2; "
-          "start-up < 10 s")
+    print(
+        "targets: steady ratio >= 0.85 with --workers 1, >= 1.6 with --workers 2; start-up < 10 s"
+    )
 
 
 if __name__ == "__main__":

@@ -1,38 +1,47 @@
-"""The ingest flow: plan inputs, extract in parallel, store in bulk, compare, summarise."""
+"""The ingest flow: plan inputs, extract in parallel, store in bulk, compare, find stories."""
 
 from __future__ import annotations
 
 from prefect import flow
 
+from pressdiff.settings import Settings
+from tasks.dedupe import find_stories
 from tasks.discover import batched, plan
 from tasks.extract import extract_batch
-from tasks.load import close_run, open_run, record_rejects, store_batch
+from tasks.load import close_run, compare_versions, open_run, record_rejects, store_batch
 from tasks.report import RunSummary, publish_summary, reject_reasons
 from warehouse.store import StoreResult
+
+DEDUPE_BATCH = 2000  # new versions matched against the warehouse per task run
 
 
 @flow(name="ingest", validate_parameters=False)
 def ingest(
-    sources: list[str],
-    db: str,
-    workers: int = 1,
-    batch_size: int = 200,
-    max_bytes: int = 20_000_000,
-    min_words: int = 20,
-    command: str = "ingest",
+    sources: list[str], db: str, settings: Settings | None = None, command: str = "ingest"
 ) -> RunSummary:
     """Load SOURCES into the warehouse `db`: one new version per new text of an article."""
+    s = settings or Settings()
     inputs = plan(sources)
     run_id = open_run(db, command)
     record_rejects(db, inputs.rejects, run_id)
     stored, pending = StoreResult(), None
-    for refs in batched(inputs.refs, batch_size):  # extract batch k+1 while storing batch k
-        future = extract_batch.submit(refs, workers, max_bytes, min_words)
+    for refs in batched(inputs.refs, s.batch_size):  # extract batch k+1 while storing batch k
+        future = extract_batch.submit(refs, s.workers, s.max_file_bytes, s.min_words)
         if pending is not None:
             stored.add(store_batch(db, pending.result(), run_id))
         pending = future
     if pending is not None:
         stored.add(store_batch(db, pending.result(), run_id))
+    republished = [
+        pair
+        for ids in batched(stored.new_version_ids, DEDUPE_BATCH)
+        for pair in find_stories(db, ids, run_id, **s.dedupe_params())
+    ]
+    compared = sum(
+        compare_versions(db, pairs, relation, run_id, s.same_threshold, s.change_threshold)
+        for relation, todo in (("revision", stored.revisions), ("republication", republished))
+        for pairs in batched(todo, s.batch_size)
+    )
     summary = RunSummary(
         run_id=run_id,
         inputs=len(inputs.refs) + len(inputs.urls),
@@ -41,6 +50,7 @@ def ingest(
         unchanged=stored.unchanged,
         duplicates=stored.duplicates,
         rejected=stored.rejected + len(inputs.rejects),
+        comparisons=compared,
         skipped=len(inputs.skipped),
         reject_reasons=reject_reasons(db, run_id),
     )

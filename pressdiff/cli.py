@@ -147,6 +147,23 @@ def history(url_or_id, db, debug) -> int:
 
 
 @cli.command()
+@click.argument("a")
+@click.argument("b", required=False)
+@common
+def diff(a, b, db, debug) -> int:
+    """Show what changed between two versions, sentence by sentence.
+
+    A and B are version ids, or article URLs or ids meaning their latest version. With one
+    argument, its latest version is compared with the one before. Removed words are struck
+    through in red, inserted words green; runs of unchanged sentences are folded.
+    """
+    from pressdiff import commands
+
+    commands.diff(out, db, a, b)
+    return EXIT_OK
+
+
+@cli.command()
 @click.option("--keep", is_flag=True, help="Add to the warehouse instead of starting afresh.")
 @common
 def demo(keep, db, debug) -> int:

@@ -45,17 +45,7 @@ def ingest(sources: list[str], *, db: str, console: Console, verbose: bool = Fal
     configure(db, verbose=verbose)  # before Prefect is imported
     from flows.ingest import ingest as ingest_flow
 
-    return _run_flow(
-        ingest_flow,
-        console,
-        db,
-        verbose,
-        sources=sources,
-        workers=s.workers,
-        batch_size=s.batch_size,
-        max_bytes=s.max_file_bytes,
-        min_words=s.min_words,
-    )
+    return _run_flow(ingest_flow, console, db, verbose, sources=sources, settings=s)
 
 
 def print_summary(console: Console, summary) -> None:
@@ -131,3 +121,28 @@ DEMO_QUERIES = [
     ),
     ("Terms swapped", "select * from term_swaps"),
 ]
+
+
+def diff(console: Console, db: str, a: str, b: str | None) -> None:
+    """Print the comparison of two versions (B's previous version when B is not given)."""
+    from pressdiff import diff_render
+    from tasks.align import compare
+    from warehouse.comparisons import load_versions
+
+    con = connect(db, read_only=True)
+    new_id = queries.resolve_version(con, b if b is not None else a)
+    old_id = (
+        queries.resolve_version(con, a) if b is not None else queries.previous_version(con, new_id)
+    )
+    versions = load_versions(con, [old_id, new_id])
+    old, new = versions[old_id], versions[new_id]
+    c = compare(old.title, old.sentences, new.title, new.sentences)
+    labels = queries.version_labels(con, [old_id, new_id])
+    relation = "revision" if labels[old_id][0] == labels[new_id][0] else "republication"
+    console.print(f"[red]--- {old_id}[/red]  {labels[old_id][1]}")
+    console.print(f"[green]+++ {new_id}[/green]  {labels[new_id][1]}")
+    markers = not console.is_terminal or console.no_color
+    console.print(diff_render.headline(old.title, new.title, markers=markers))
+    console.print(diff_render.summary_line(c, relation), style="dim")
+    for line in diff_render.render(c, markers=markers):
+        console.print(line)

@@ -19,7 +19,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PRESSDIFF_", extra="ignore")
 
     db: Path = Field(Path("pressdiff.duckdb"), description="The DuckDB warehouse file.")
-    workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=0)  # 0: in-process
     batch_size: int = Field(200, ge=1, description="Documents per task run.")
     max_file_bytes: int = Field(20_000_000, description="Larger input files are rejected.")
     min_words: int = Field(20, description="Shorter extracted texts are rejected.")
@@ -35,6 +35,24 @@ class Settings(BaseSettings):
     lsh_bands: int = 32
     jaccard_threshold: float = 0.45
     containment_threshold: float = 0.7
+    anchor_scale: int = Field(8, description="1 in N shingles is a containment anchor.")
+    anchor_max_df: int = Field(100, description="Anchors in more versions are boilerplate.")
+    anchor_min_shared: int = 2
+    anchor_min_share: float = 0.5
+
+    def dedupe_params(self) -> dict[str, float | int]:
+        """The near-duplicate settings, as `tasks.dedupe.find_stories` takes them."""
+        return {
+            "shingle_size": self.shingle_size,
+            "num_perm": self.num_perm,
+            "bands": self.lsh_bands,
+            "jaccard": self.jaccard_threshold,
+            "containment": self.containment_threshold,
+            "anchor_scale": self.anchor_scale,
+            "anchor_max_df": self.anchor_max_df,
+            "anchor_min_shared": self.anchor_min_shared,
+            "anchor_min_share": self.anchor_min_share,
+        }
 
 
 def get_settings(**overrides: object) -> Settings:

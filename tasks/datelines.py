@@ -29,7 +29,8 @@ _HEADER_KEYS = {
 # `date 2017-02-08` (value is a date and the line may go on) or `title: The headline`
 _DATE_HEADER = re.compile(rf"^\s*(date|published(?:_at)?)\s*[:=]?\s*({_DATE})\b[ \t]*", re.I)
 _LINE_HEADER = re.compile(
-    r"^[ \t]*(title|headline|url|link|author|byline|by|seen|seen_at|retrieved)[ \t]*:[ \t]*(\S.*?)[ \t\r]*$",
+    r"^[ \t]*(title|headline|url|link|author|byline|by|seen|seen_at|retrieved)"
+    r"[ \t]*:[ \t]*(\S.*?)[ \t\r]*$",
     re.I | re.M,
 )
 _WORD = r"[^\W\d_](?:[^\W\d_]|['’.\-])+"  # letters of any script; capitals checked in code

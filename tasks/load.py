@@ -15,8 +15,10 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from pressdiff import progress
+from tasks.align import compare
 from tasks.article import Article, Reject
 from warehouse import store
+from warehouse.comparisons import load_versions, store_comparisons, unseen_pairs
 from warehouse.connection import connect
 
 _connections: dict[str, duckdb.DuckDBPyConnection] = {}
@@ -70,3 +72,25 @@ def close_run(db: str, run_id: str, counts: dict[str, int]) -> str:
     status = "completed_with_rejects" if counts.get("n_rejected") else "completed"
     store.finish_run(warehouse(db), run_id, status, counts, datetime.now(UTC))
     return status
+
+
+@task(name="compare-versions", cache_policy=NO_CACHE)
+def compare_versions(
+    db: str,
+    pairs: list[tuple[str, str]],
+    relation: str,
+    run_id: str,
+    same: float = 0.9,
+    change: float = 0.5,
+) -> int:
+    """Compare a batch of (old, new) version pairs and store the results; returns how many."""
+    con = warehouse(db)
+    pairs = unseen_pairs(con, pairs, relation)  # a pair of texts compares the same every time
+    versions = load_versions(con, {v for pair in pairs for v in pair})
+    results = []
+    for old_id, new_id in pairs:
+        old, new = versions[old_id], versions[new_id]
+        c = compare(old.title, old.sentences, new.title, new.sentences, same=same, change=change)
+        results.append((old_id, new_id, relation, c))
+        progress.advance("compare", 1, len(pairs))
+    return store_comparisons(con, results, run_id, datetime.now(UTC))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import duckdb
 import pytest
 
 from flows.ingest import ingest
+from pressdiff.settings import Settings
 from tasks.load import close_warehouse
 from tests.conftest import corpus
 
@@ -18,7 +20,8 @@ pytestmark = pytest.mark.usefixtures("prefect")
 
 def run(sources: list[str], db: Path, **kw):
     try:
-        return ingest(sources=[str(s) for s in sources], db=str(db), **kw)
+        settings = Settings(**kw)
+        return ingest(sources=[str(s) for s in sources], db=str(db), settings=settings)
     finally:
         close_warehouse(str(db))
 
@@ -48,7 +51,9 @@ def test_seeds_become_two_articles_and_a_rerun_adds_nothing(tmp_path, seeds):
     assert (second.articles_new, second.versions_new, second.unchanged) == (0, 0, 2)
     assert query(db, "select count(*) from versions") == [(2,)]
     assert query(db, "select count(*), count(distinct run_id) from core.sightings") == [(2, 1)]
-    assert query(db, "select status, n_versions_new, n_unchanged from runs order by started_at") == [
+    assert query(
+        db, "select status, n_versions_new, n_unchanged from runs order by started_at"
+    ) == [
         ("completed", 2, 0),
         ("completed", 0, 2),
     ]
@@ -89,7 +94,7 @@ def test_bad_inputs_become_rejects_and_the_run_goes_on(tmp_path):
     write(src / "binary.html", b"\x00\x01\x02<html>\x00")
     write(src / "nothing.html", "<html><body><script>var a = 1;</script></body></html>")
     write(src / "short.txt", "Too short to be news.")
-    good_line = '{"url": "https://news.example/a", "text": "%s"}' % ARTICLE
+    good_line = json.dumps({"url": "https://news.example/a", "text": ARTICLE})
     write(src / "feed.jsonl", good_line + "\n{not json\n")
     write(src / "rows.csv.gz", gzip.compress(b"url,text\nhttps://news.example/b,short\n"))
     db = tmp_path / "w.duckdb"

@@ -132,10 +132,25 @@ CREATE TABLE core.sources (
     poll_interval  INTERVAL
 );
 
--- Near-duplicates and stories.
+-- Near-duplicates and stories. Every sketched version: how, and its MinHash signature.
+CREATE TABLE core.dedupe_sketches (
+    version_id    VARCHAR PRIMARY KEY,
+    n_shingles    INTEGER NOT NULL,           -- 0: no words, never a candidate
+    n_anchors     INTEGER NOT NULL,
+    signature     UINTEGER[] NOT NULL,
+    params        VARCHAR NOT NULL            -- JSON: shingle_size, num_perm, bands, scale, seed
+);
+
+-- LSH bands: a candidate pair shares a (band, key).
 CREATE TABLE core.lsh_bands (
     version_id    VARCHAR NOT NULL,
-    band          SMALLINT NOT NULL,
+    band          UTINYINT NOT NULL,
+    key           UBIGINT NOT NULL
+);
+
+-- Containment anchors (FracMinHash, 1 in `scale` shingles): a candidate pair shares many.
+CREATE TABLE core.dedupe_anchors (
+    version_id    VARCHAR NOT NULL,
     key           UBIGINT NOT NULL
 );
 
@@ -146,6 +161,9 @@ CREATE TABLE core.duplicate_pairs (
     estimated_jaccard DOUBLE,
     jaccard           DOUBLE,
     containment       DOUBLE,
+    shared            INTEGER,                 -- shingles in common, and each side's count:
+    n_a               INTEGER,                 -- how much of a is in b and of b in a
+    n_b               INTEGER,
     params            JSON,
     found_at          TIMESTAMPTZ,
     run_id            VARCHAR

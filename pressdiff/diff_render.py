@@ -1,0 +1,87 @@
+"""A comparison for the terminal: sentence rows, removed words struck in red, inserted green.
+
+Runs of unchanged sentences are folded into one line.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from tasks.align import Comparison, SentenceEdit, phrase_ops
+from tasks.typography import comparison_form
+
+REMOVED = "red strike"
+INSERTED = "green"
+_MARK = {"same": "  ", "changed": "~ ", "moved": "↕ ", "added": "+ ", "removed": "- "}
+
+
+def inline_diff(old: str, new: str, *, markers: bool = False) -> Text:
+    """`new` with the words of `old` it dropped (struck, red) and the ones it added (green);
+    with `markers` (for output without colour), as `[-dropped-]{+added+}` like git's."""
+    a, b = comparison_form(old), comparison_form(new)
+    out, j = Text(), 0
+    for os_, oe, ns, ne in phrase_ops(a, b):
+        out.append(b[j:ns])
+        if oe > os_:
+            out.append(f"[-{a[os_:oe]}-]" if markers else a[os_:oe], style=REMOVED)
+        if ne > ns:
+            out.append(f"{{+{b[ns:ne]}+}}" if markers else b[ns:ne], style=INSERTED)
+        j = ne
+    out.append(b[j:])
+    return out
+
+
+def _row(e: SentenceEdit, markers: bool) -> Text:
+    line = Text(_MARK[e.kind], style="bold")
+    if e.kind == "removed":
+        line.append(e.old_text or "", style=REMOVED)
+    elif e.kind == "added":
+        line.append(e.new_text or "", style=INSERTED)
+    elif e.kind in ("changed", "moved") and e.old_text and e.new_text:
+        line.append_text(inline_diff(e.old_text, e.new_text, markers=markers))
+    else:
+        line.append(e.new_text or "")
+    return line
+
+
+def render(comparison: Comparison, *, context: int = 1, markers: bool = False) -> list[Text]:
+    """Lines for a terminal: every edit, `context` unchanged sentences around each, the
+    rest of every unchanged run folded into one dim line."""
+    rows = comparison.edits
+    keep = [e.kind != "same" for e in rows]
+    near = [any(keep[max(0, i - context) : i + context + 1]) for i in range(len(rows))]
+    lines: list[Text] = []
+    folded = 0
+    for e, show in zip(rows, near, strict=True):
+        if show:
+            if folded:
+                lines.append(
+                    Text(f"  … {folded} unchanged sentence{'s' * (folded > 1)} …", style="dim")
+                )
+                folded = 0
+            lines.append(_row(e, markers))
+        else:
+            folded += 1
+    if folded:
+        lines.append(Text(f"  … {folded} unchanged sentence{'s' * (folded > 1)} …", style="dim"))
+    return lines
+
+
+def headline(old_title: str | None, new_title: str | None, *, markers: bool = False) -> Text:
+    """The titles of both sides, as an inline diff when they differ."""
+    if (old_title or "") == (new_title or ""):
+        return Text(new_title or "(no title)", style="bold")
+    return inline_diff(old_title or "", new_title or "", markers=markers)
+
+
+def summary_line(c: Comparison, relation: str | None = None) -> str:
+    """One line of counts."""
+    parts = [
+        f"{c.n_same} same",
+        f"{c.n_changed} changed",
+        f"{c.n_added} added",
+        f"{c.n_removed} removed",
+        f"{c.n_moved} moved",
+    ]
+    rel = f"{relation}: " if relation else ""
+    return f"{rel}{', '.join(parts)}; jaccard {c.jaccard:.2f}, containment {c.containment:.2f}"

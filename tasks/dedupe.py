@@ -1,0 +1,72 @@
+"""Stories: the Prefect task that finds near-duplicates of new versions and regroups them.
+
+The cores are in tasks/minhash.py (sketches, bands, anchors) and tasks/stories.py
+(verification, clustering); warehouse/dedupe.py keeps them in DuckDB.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from pressdiff import progress
+from tasks.load import warehouse
+from tasks.minhash import SEED
+from tasks.stories import Thresholds, pair_params
+from warehouse import dedupe
+
+
+@task(name="find-stories", cache_policy=NO_CACHE)
+def find_stories(
+    db: str,
+    version_ids: list[str],
+    run_id: str,
+    shingle_size: int = 3,
+    num_perm: int = 128,
+    bands: int = 32,
+    jaccard: float = 0.45,
+    containment: float = 0.7,
+    anchor_scale: int = 8,
+    anchor_max_df: int = 100,
+    anchor_min_shared: int = 2,
+    anchor_min_share: float = 0.5,
+) -> list[tuple[str, str]]:
+    """Match a batch of new versions against the warehouse, record verified pairs, rebuild
+    the affected stories; returns (original, member) version pairs to compare."""
+    con = warehouse(db)
+    now = datetime.now(UTC)
+    thresholds = Thresholds(jaccard, containment, shingle_size)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        dedupe.index_versions(
+            con, version_ids, k=shingle_size, num_perm=num_perm, bands=bands, scale=anchor_scale
+        )
+        cands = dedupe.candidates(
+            con,
+            version_ids,
+            max_df=anchor_max_df,
+            min_shared=anchor_min_shared,
+            min_share=anchor_min_share,
+        )
+        params = pair_params(
+            thresholds,
+            num_perm=num_perm,
+            bands=bands,
+            seed=SEED,
+            anchor_scale=anchor_scale,
+            max_df=anchor_max_df,
+            min_shared=anchor_min_shared,
+            min_share=anchor_min_share,
+        )
+        pairs = dedupe.verify_candidates(con, cands, thresholds, params)
+        dedupe.store_pairs(con, pairs, run_id, now)
+        touched = {v for p in pairs for v in (p.version_a, p.version_b)}
+        _, to_compare = dedupe.restory(con, touched, thresholds, now) if touched else ([], [])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    progress.advance("stories", len(version_ids))
+    return to_compare

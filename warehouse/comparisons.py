@@ -1,0 +1,137 @@
+"""Reading versions for comparison and writing what comparisons found."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import pyarrow as pa
+
+from tasks.align import Comparison
+from tasks.article import Sentence
+from tasks.typography import stable_id
+from warehouse.store import insert_arrow
+
+
+@dataclass(slots=True, frozen=True)
+class StoredVersion:
+    """A version as comparisons need it: its title and its sentences."""
+
+    version_id: str
+    title: str | None
+    sentences: tuple[Sentence, ...]
+
+
+def load_versions(
+    con: duckdb.DuckDBPyConnection, version_ids: Iterable[str]
+) -> dict[str, StoredVersion]:
+    """The titles and sentences of `version_ids`, in two bulk queries."""
+    wanted = pa.table({"version_id": list(set(version_ids))})  # noqa: F841
+    titles = dict(
+        con.execute(
+            "SELECT version_id, title FROM core.versions SEMI JOIN wanted USING (version_id)"
+        ).fetchall()
+    )
+    rows = con.execute(
+        """SELECT version_id, sentence_no, paragraph_no, text, norm, sentence_hash
+           FROM core.sentences SEMI JOIN wanted USING (version_id)
+           ORDER BY version_id, sentence_no"""
+    ).fetchall()
+    sentences: dict[str, list[Sentence]] = {v: [] for v in titles}
+    for vid, no, para, text, norm, h in rows:
+        sentences[vid].append(Sentence(no, para, text, norm, h))
+    return {v: StoredVersion(v, titles[v], tuple(s)) for v, s in sentences.items()}
+
+
+def comparison_id(old_version_id: str, new_version_id: str, relation: str) -> str:
+    """The stable id of comparing `old` with `new` as `relation`."""
+    return stable_id("comparison", old_version_id, new_version_id, relation)
+
+
+def unseen_pairs(
+    con: duckdb.DuckDBPyConnection, pairs: list[tuple[str, str]], relation: str
+) -> list[tuple[str, str]]:
+    """The pairs of `pairs` not compared as `relation` yet."""
+    ids = [comparison_id(a, b, relation) for a, b in pairs]
+    wanted = pa.table({"comparison_id": ids})  # noqa: F841
+    done = {
+        r[0]
+        for r in con.execute(
+            "SELECT comparison_id FROM core.comparisons SEMI JOIN wanted USING (comparison_id)"
+        ).fetchall()
+    }
+    return [p for p, i in zip(pairs, ids, strict=True) if i not in done]
+
+
+def store_comparisons(
+    con: duckdb.DuckDBPyConnection,
+    results: Iterable[tuple[str, str, str, Comparison]],
+    run_id: str,
+    now: datetime,
+) -> int:
+    """Write (old, new, relation, comparison) results; a pair already compared is replaced."""
+    cmp: dict[str, list] = {}
+    edits: dict[str, list] = {}
+    phrases: dict[str, list] = {}
+
+    def put(cols: dict[str, list], **values: object) -> None:
+        for k, v in values.items():
+            cols.setdefault(k, []).append(v)
+
+    for old, new, relation, c in results:
+        cid = comparison_id(old, new, relation)
+        put(
+            cmp,
+            comparison_id=cid,
+            old_version_id=old,
+            new_version_id=new,
+            relation=relation,
+            jaccard=c.jaccard,
+            containment=c.containment,
+            n_same=c.n_same,
+            n_changed=c.n_changed,
+            n_added=c.n_added,
+            n_removed=c.n_removed,
+            n_moved=c.n_moved,
+            title_changed=c.title_changed,
+            compared_at=now,
+            run_id=run_id,
+        )
+        for no, e in enumerate(c.edits, start=1):
+            put(
+                edits,
+                comparison_id=cid,
+                edit_no=no,
+                kind=e.kind,
+                old_sentence_no=e.old_sentence_no,
+                new_sentence_no=e.new_sentence_no,
+                old_text=e.old_text,
+                new_text=e.new_text,
+                similarity=e.similarity,
+            )
+        for p in c.phrases:
+            put(
+                phrases,
+                comparison_id=cid,
+                old_sentence_no=p.old_sentence_no,
+                new_sentence_no=p.new_sentence_no,
+                removed=p.removed,
+                inserted=p.inserted,
+            )
+    if not cmp:
+        return 0
+    ids = pa.table({"comparison_id": cmp["comparison_id"]})  # noqa: F841
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table in ("comparisons", "sentence_edits", "phrase_edits"):
+            con.execute(f"DELETE FROM core.{table} WHERE comparison_id IN (SELECT * FROM ids)")
+        insert_arrow(con, "core.comparisons", cmp)
+        insert_arrow(con, "core.sentence_edits", edits)
+        insert_arrow(con, "core.phrase_edits", phrases)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return len(cmp["comparison_id"])
