@@ -227,7 +227,6 @@ def test_utf16_with_bom_is_not_binary(tmp_path: Path) -> None:
     assert read(path, "text") == [text_doc(path, "Hello, wide world.")]
 
 
-
 LATIN1_TEXTS = [
     pytest.param(
         "Société Générale a annoncé jeudi une baisse de ses bénéfices, à cause de la crise. " * 5,
