@@ -130,10 +130,11 @@ def _long_enough(texts: list[str], n_words: int) -> list[int]:
 
 
 def _change_words(text: str, rnd: random.Random, pool: list[str]) -> str:
+    """`text` with one or two of its inner words replaced by other words from `pool`."""
     ws = text.split()
     for _ in range(rnd.choice([1, 2])):
         k = rnd.randrange(1, len(ws) - 1)
-        ws[k] = rnd.choice(pool)
+        ws[k] = rnd.choice([w for w in pool if w != ws[k]] or ["changed"])
     return " ".join(ws)
 
 

@@ -20,7 +20,7 @@ from pressdiff.errors import PressdiffError
 out = Console(highlight=False)
 if not out.is_terminal:  # piped output: wide tables rather than wrapped cells
     out = Console(highlight=False, width=200)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 EXIT_OK, EXIT_REJECTS, EXIT_USAGE = 0, 1, 2
 
@@ -160,6 +160,21 @@ def diff(a, b, db, debug) -> int:
     from pressdiff import commands
 
     commands.diff(out, db, a, b)
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("story_id")
+@common
+def story(story_id, db, debug) -> int:
+    """One story: its original and every republication, with similarity, what each kept,
+    changed and dropped, and the terms it swapped.
+
+    STORY_ID is a story id, or the URL or id of any article in the story.
+    """
+    from pressdiff import commands
+
+    commands.print_story(out, db, story_id)
     return EXIT_OK
 
 

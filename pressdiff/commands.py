@@ -146,3 +146,19 @@ def diff(console: Console, db: str, a: str, b: str | None) -> None:
     console.print(diff_render.summary_line(c, relation), style="dim")
     for line in diff_render.render(c, markers=markers):
         console.print(line)
+
+
+def print_story(console: Console, db: str, ref: str) -> None:
+    """Print one story: its original and every republication with what it cut and swapped."""
+    con = connect(db, read_only=True)
+    (story_id, n_articles, n_sites, first, title, url), rows = queries.story(con, ref)
+    console.print(f"[bold]story {story_id}[/bold]: {title or '(no title)'}")
+    console.print(
+        f"original {url}, first published {first or 'unknown'}; "
+        f"{n_articles} articles on {n_sites} sites"
+    )
+    print_rows(console, queries.STORY_COLUMNS, rows)
+    console.print(
+        "[dim]what each one cut: pressdiff diff ORIGINAL_URL MEMBER_URL, or the "
+        "sentence_edits view[/dim]"
+    )

@@ -68,7 +68,7 @@ from tasks.typography import comparison_form, text_hash
 
 Kind = Literal["same", "changed", "added", "removed", "moved"]
 
-_TOKEN = re.compile(r"\w+(?:['.\-]+\w+)*|[^\w\s]+")
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)+|\w+(?:['.\-]+\w+)*|[^\w\s]+")
 _BOILERPLATE = re.compile(
     r"""^[(\[]?\s*(?:
         (?:additional\s+)?(?:reporting|writing|editing|compiled|research|graphics?|photos?
@@ -87,9 +87,9 @@ _BARE_DATELINE = re.compile(
 )
 _LEADING_DASH = re.compile(r"^[:\-]+\s+")
 _PUNCTUATION = str.maketrans(dict.fromkeys("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", " "))
-# Sentences that might be boilerplate or open with a dateline (a word in capitals, or the
-# dash a split-off dateline left behind): one scan over the whole text finds them, so the
-# full checks run on a few sentences only.
+# Sentences that might be boilerplate or open with a dateline (a word in capitals, a place
+# before an agency in brackets, or the dash a split-off dateline left behind): one scan over
+# the openings of all sentences finds them, so the full checks run on a few sentences only.
 _CAPITAL = "A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁΑ-Ω"  # Latin (with the mixed-case Extended-A), Cyrillic, Greek
 _AGENCY_CLOSE = re.compile(r"\) ?[:\-]")
 _SUSPECT = re.compile(

@@ -82,3 +82,75 @@ def version_labels(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, 
         [ids],
     ).fetchall()
     return {vid: (aid, label) for vid, aid, label in rows}
+
+
+def resolve_story(con: duckdb.DuckDBPyConnection, ref: str) -> str:
+    """The story id `ref` names: a story id, or an article URL/id/version id in a story."""
+    row = con.execute("SELECT story_id FROM core.stories WHERE story_id = ?", [ref]).fetchone()
+    if row:
+        return row[0]
+    article_id = resolve_article(con, ref)
+    row = con.execute("SELECT story_id FROM articles WHERE article_id = ?", [article_id]).fetchone()
+    if row is None or row[0] is None:
+        raise NotFoundError(f"{ref!r} is not part of a story (no near-duplicate was found)")
+    return row[0]
+
+
+STORY_COLUMNS = (
+    "",
+    "site",
+    "url",
+    "published",
+    "jaccard",
+    "contained",
+    "same",
+    "changed",
+    "added",
+    "removed",
+    "swapped terms",
+)
+
+
+def story(con: duckdb.DuckDBPyConnection, ref: str) -> tuple[tuple, list[tuple]]:
+    """(the story row, one row per member) for `pressdiff story`."""
+    story_id = resolve_story(con, ref)
+    head = con.execute(
+        """SELECT s.story_id, s.n_articles, s.n_sites, s.first_published, v.title, a.url
+           FROM stories s JOIN versions v ON v.version_id = s.original_version_id
+           JOIN articles a ON a.article_id = v.article_id WHERE s.story_id = ?""",
+        [story_id],
+    ).fetchone()
+    rows = con.execute(
+        """WITH members AS (
+               SELECT m.*, a.site, a.url, v.published_at
+               FROM story_members m JOIN articles a USING (article_id)
+               JOIN versions v ON v.version_id = m.version_id
+               WHERE m.story_id = $story
+           ),
+           original AS (
+               SELECT article_id FROM members WHERE is_original
+           ),
+           cmp AS (
+               SELECT c.*, vn.article_id AS member_article
+               FROM comparisons c
+               JOIN versions vo ON vo.version_id = c.old_version_id
+               JOIN versions vn ON vn.version_id = c.new_version_id
+               WHERE c.relation = 'republication'
+                 AND vo.article_id = (SELECT article_id FROM original)
+           ),
+           swaps AS (
+               SELECT comparison_id,
+                      string_agg(DISTINCT removed || ' → ' || inserted, '; ') AS swapped
+               FROM phrase_edits WHERE removed <> '' AND inserted <> ''
+               GROUP BY comparison_id
+           )
+           SELECT CASE WHEN m.is_original THEN 'original' ELSE '' END, m.site, m.url,
+                  m.published_at, round(m.jaccard, 2), round(m.containment, 2),
+                  c.n_same, c.n_changed, c.n_added, c.n_removed, s.swapped
+           FROM members m
+           LEFT JOIN cmp c ON c.member_article = m.article_id
+           LEFT JOIN swaps s ON s.comparison_id = c.comparison_id
+           ORDER BY m.is_original DESC, m.published_at NULLS LAST, m.url""",
+        {"story": story_id},
+    ).fetchall()
+    return head, rows
