@@ -1,6 +1,9 @@
-"""The ingest flow: plan inputs, extract in parallel, store in bulk, compare, find stories."""
+"""The ingest flow: plan inputs, fetch what is remote, extract in parallel, store in bulk,
+compare new versions, find stories."""
 
 from __future__ import annotations
+
+from itertools import chain
 
 from prefect import flow
 
@@ -10,6 +13,7 @@ from tasks.discover import batched, plan
 from tasks.extract import extract_batch
 from tasks.load import close_run, compare_versions, open_run, record_rejects, store_batch
 from tasks.report import RunSummary, publish_summary, reject_reasons
+from tasks.web import expand_sources, fetch_articles
 from warehouse.store import StoreResult
 
 DEDUPE_BATCH = 2000  # new versions matched against the warehouse per task run
@@ -19,14 +23,21 @@ DEDUPE_BATCH = 2000  # new versions matched against the warehouse per task run
 def ingest(
     sources: list[str], db: str, settings: Settings | None = None, command: str = "ingest"
 ) -> RunSummary:
-    """Load SOURCES into the warehouse `db`: one new version per new text of an article."""
+    """Load or fetch SOURCES into the warehouse `db`: a new version per new text."""
     s = settings or Settings()
     inputs = plan(sources)
     run_id = open_run(db, command)
     record_rejects(db, inputs.rejects, run_id)
+    remote = expand_sources(db, inputs.urls, run_id, s)
+    record_rejects(db, remote.rejects, run_id)
     stored, pending = StoreResult(), None
-    for refs in batched(inputs.refs, s.batch_size):  # extract batch k+1 while storing batch k
-        future = extract_batch.submit(refs, s.workers, s.max_file_bytes, s.min_words)
+    local = batched(inputs.refs + remote.pages, s.batch_size)
+    fetched = (
+        fetch_articles(db, links, run_id, s)
+        for links in batched(inputs.links + remote.links, s.batch_size)
+    )
+    for batch in chain(local, fetched):  # extract batch k+1 while storing batch k
+        future = extract_batch.submit(batch, s.workers, s.max_file_bytes, s.min_words)
         if pending is not None:
             stored.add(store_batch(db, pending.result(), run_id))
         pending = future
@@ -44,12 +55,12 @@ def ingest(
     )
     summary = RunSummary(
         run_id=run_id,
-        inputs=len(inputs.refs) + len(inputs.urls),
+        inputs=len(inputs.refs) + len(inputs.urls) + len(inputs.links) + len(remote.links),
         articles_new=stored.articles_new,
         versions_new=stored.versions_new,
         unchanged=stored.unchanged,
         duplicates=stored.duplicates,
-        rejected=stored.rejected + len(inputs.rejects),
+        rejected=stored.rejected + len(inputs.rejects) + len(remote.rejects),
         comparisons=compared,
         skipped=len(inputs.skipped),
         reject_reasons=reject_reasons(db, run_id),

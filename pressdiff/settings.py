@@ -12,6 +12,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from pressdiff import __version__
+
 
 class Settings(BaseSettings):
     """pressdiff's configuration."""
@@ -24,6 +26,18 @@ class Settings(BaseSettings):
     max_file_bytes: int = Field(20_000_000, description="Larger input files are rejected.")
     min_words: int = Field(20, description="Shorter extracted texts are rejected.")
     allow_private: bool = Field(False, description="Allow fetching loopback/private hosts.")
+
+    # Fetching
+    user_agent: str = Field(
+        default_factory=lambda: f"pressdiff/{__version__} (+https://example.invalid/pressdiff)"
+    )
+    fetch_concurrency: int = Field(16, ge=1, description="Requests in flight, all hosts.")
+    fetch_per_host: int = Field(2, ge=1, description="Requests in flight to one host.")
+    host_delay: float = Field(0.5, ge=0, description="Least seconds between requests to a host.")
+    fetch_timeout: float = Field(30.0, gt=0, description="Longest wait for the next bytes.")
+    fetch_retries: int = Field(3, ge=0)
+    max_fetch_bytes: int = Field(10_000_000, description="Larger bodies are aborted.")
+    respect_robots: bool = True
 
     # Comparison
     same_threshold: float = Field(0.9, description="Similarity above which sentences match.")

@@ -67,6 +67,15 @@ class Article:
 
 
 @dataclass(slots=True, frozen=True)
+class Sighting:
+    """A URL seen again with content known to be unchanged (an HTTP 304, a WARC revisit)."""
+
+    url: str
+    seen_at: datetime
+    source: str
+
+
+@dataclass(slots=True, frozen=True)
 class Reject:
     """An input that could not become a version, and why."""
 

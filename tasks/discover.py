@@ -10,7 +10,10 @@ from pathlib import Path
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from pressdiff.errors import InputError
 from tasks.article import InputRef, Reject
+from tasks.detect import detect_kind
+from tasks.links import LINK_KINDS, Link, read_links
 from tasks.read import format_of
 
 
@@ -19,7 +22,8 @@ class Plan:
     """The inputs one ingest will read, and what it could not use."""
 
     refs: list[InputRef] = field(default_factory=list)
-    urls: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)  # sources to fetch: pages, feeds, sitemaps
+    links: list[Link] = field(default_factory=list)  # article links read from local sources
     rejects: list[Reject] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # files in folders of no known type
 
@@ -37,8 +41,48 @@ def _walk(folder: Path) -> list[Path]:
     return out
 
 
+_SURE = {"html", "csv", "jsonl", "warc"}  # formats whose name is trusted without a look
+_KIND_FORMAT = {
+    "html": "html",
+    "text": "text",
+    "json": "json",
+    "jsonl": "jsonl",
+    "csv": "csv",
+    "warc": "warc",
+    "arc": "warc",
+}
+
+
+def _sniff(path: Path) -> str:
+    try:
+        with path.open("rb") as f:
+            return detect_kind(f.read(8192), path.name)
+    except OSError:
+        return "unreadable"
+
+
+def _add_links(plan: Plan, path: Path, kind: str) -> None:
+    try:
+        links = read_links(path.read_bytes(), str(path), kind)
+    except (OSError, InputError) as exc:
+        reason, detail = (
+            (exc.reason, exc.detail) if isinstance(exc, InputError) else ("unreadable", str(exc))
+        )
+        plan.rejects.append(Reject(str(path), reason, detail))
+        return
+    plan.links += links.articles
+    plan.urls += links.sources
+
+
 def _add_file(plan: Plan, path: Path, *, named: bool) -> None:
     fmt = format_of(path.name)
+    if fmt not in _SURE:
+        kind = _sniff(path)
+        if kind in LINK_KINDS:
+            _add_links(plan, path, kind)
+            return
+        if kind in ("warc", "arc") or (fmt is None and named):  # in folders, names decide
+            fmt = _KIND_FORMAT.get(kind)
     if fmt is None and not named:
         plan.skipped.append(str(path))
         return

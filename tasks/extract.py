@@ -18,12 +18,14 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from pressdiff import __version__, progress
-from tasks.article import Article, Document, InputRef, Reject
+from pressdiff.errors import InputError
+from tasks.article import Article, Document, InputRef, Reject, Sighting
 from tasks.canonical_url import canonical_url, site_of
 from tasks.datelines import split_dateline, split_header
 from tasks.read import read_ref
 from tasks.segment import split_paragraphs, split_sentences
 from tasks.typography import comparison_form, text_hash, words
+from tasks.warc import WarcCapture, iter_warc
 from tasks.workers import pool
 
 # The options every HTML page is extracted with (the benchmark's baseline uses the same).
@@ -137,8 +139,43 @@ def extract_document(doc: Document, min_words: int = 20) -> Article | Reject:
     )
 
 
-def process_ref(ref: InputRef, max_bytes: int, min_words: int) -> list[Article | Reject]:
+def _capture(cap: WarcCapture, source: str, min_words: int) -> Article | Reject | Sighting:
+    """One archived page: unchanged (a revisit), a reject (an error page), or an article."""
+    if cap.status != 200:
+        return Reject(
+            f"{source}#{cap.target_uri}",
+            "not an article capture",
+            f"HTTP {cap.status} in the archive",
+        )
+    if cap.revisit and (cap.body is None or cap.refers_to_uri in (None, cap.target_uri)):
+        return Sighting(cap.target_uri, cap.captured_at, source)
+    if cap.body is None:
+        return Reject(
+            f"{source}#{cap.target_uri}",
+            "not an article capture",
+            f"HTTP {cap.status} in the archive",
+        )
+    doc = Document(
+        source, cap.target_uri, url=cap.target_uri, html=cap.body, seen_at=cap.captured_at
+    )
+    return extract_document(doc, min_words)
+
+
+def _archive(ref: InputRef, min_words: int) -> list[Article | Reject | Sighting]:
+    """Every HTML page in a WARC/ARC file, captured at its WARC-Date."""
+    out: list[Article | Reject | Sighting] = []
+    try:
+        for cap in iter_warc(ref.path or ref.source):
+            out.append(_capture(cap, ref.source, min_words))
+    except InputError as exc:
+        out.append(Reject(ref.source, exc.reason, exc.detail))
+    return out
+
+
+def process_ref(ref: InputRef, max_bytes: int, min_words: int) -> list:
     """Read one input and extract every article in it (what a worker process runs)."""
+    if ref.fmt == "warc":
+        return _archive(ref, min_words)
     out: list[Article | Reject] = []
     for item in read_ref(ref, max_bytes):
         out.append(item if isinstance(item, Reject) else extract_document(item, min_words))
@@ -159,11 +196,14 @@ _CHUNK = 4  # refs per worker round trip: small enough to balance, large enough 
 def extract_batch(
     refs: list[InputRef], workers: int, max_bytes: int, min_words: int
 ) -> list[Article | Reject]:
-    """Read and extract a batch of inputs, in `workers` processes (0: in this process)."""
+    """Read and extract a batch of inputs, in `workers` processes (0: in this process).
+    Items that are not inputs (rejects and sightings from fetching) pass through."""
+    done = [r for r in refs if not isinstance(r, InputRef)]
+    refs = [r for r in refs if isinstance(r, InputRef)]
     chunks = [refs[i : i + _CHUNK] for i in range(0, len(refs), _CHUNK)]
     work = partial(process_refs, max_bytes=max_bytes, min_words=min_words)
     results = pool(workers).map(work, chunks) if workers > 0 else map(work, chunks)
-    out: list[Article | Reject] = []
+    out: list = done
     for chunk, result in zip(chunks, results, strict=True):
         out.extend(result)
         progress.advance("extract", len(chunk))

@@ -16,7 +16,7 @@ from prefect.runtime import flow_run
 
 from pressdiff import progress
 from tasks.align import compare
-from tasks.article import Article, Reject
+from tasks.article import Article, Reject, Sighting
 from warehouse import store
 from warehouse.comparisons import load_versions, store_comparisons, unseen_pairs
 from warehouse.connection import connect
@@ -48,14 +48,20 @@ def open_run(db: str, command: str) -> str:
 
 
 @task(name="store-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
-def store_batch(db: str, results: list[Article | Reject], run_id: str) -> store.StoreResult:
+def store_batch(
+    db: str, results: list[Article | Reject | Sighting], run_id: str
+) -> store.StoreResult:
     """Store a batch of extraction results: versions, sightings and rejects."""
     con = warehouse(db)
     now = datetime.now(UTC)
     articles = [r for r in results if isinstance(r, Article)]
     rejects = [r for r in results if isinstance(r, Reject)]
     result = store.store_articles(con, articles, run_id, now)
-    result.rejected = store.store_rejects(con, rejects, run_id, now)
+    unchanged, unknown = store.store_sightings(
+        con, [r for r in results if isinstance(r, Sighting)], run_id
+    )
+    result.unchanged += unchanged
+    result.rejected = store.store_rejects(con, rejects + unknown, run_id, now)
     progress.advance("store", len(results))
     return result
 

@@ -27,6 +27,8 @@ FORMATS = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".csv": "csv",
+    ".warc": "warc",
+    ".arc": "warc",
 }
 _FIELDS = {
     "url": ("url", "link", "canonical_url", "uri"),

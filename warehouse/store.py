@@ -16,7 +16,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from tasks.article import Article, Reject
+from tasks.article import Article, Reject, Sighting
+from tasks.canonical_url import canonical_url
 from tasks.typography import stable_id
 
 
@@ -205,6 +206,41 @@ def store_articles(
         con.execute("ROLLBACK")
         raise
     return b.result
+
+
+def store_sightings(
+    con: duckdb.DuckDBPyConnection, sightings: Iterable[Sighting], run_id: str
+) -> tuple[int, list[Reject]]:
+    """Record URLs seen unchanged (304s, revisits) as sightings of the version current then;
+    returns (how many, rejects for URLs with no stored version)."""
+    sightings = list(sightings)
+    if not sightings:
+        return 0, []
+    ids = {s: stable_id("article", canonical_url(s.url)) for s in sightings}
+    b = _Batch(*_known(con, list(set(ids.values())), []))
+    rejects = []
+    for s in sightings:
+        tl = b.timelines.get(ids[s])
+        i = tl.at(s.seen_at) if tl else -1
+        if i < 0:
+            rejects.append(
+                Reject(
+                    s.source,
+                    "unchanged but unknown",
+                    f"{s.url} was not modified, but no version of it is stored",
+                )
+            )
+            continue
+        b.result.unchanged += 1
+        b.row(
+            "sightings",
+            version_id=tl.entries[i][2],
+            seen_at=s.seen_at,
+            run_id=run_id,
+            source=s.source,
+        )
+    insert_arrow(con, "core.sightings", b.cols["sightings"])
+    return b.result.unchanged, rejects
 
 
 def store_rejects(

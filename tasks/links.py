@@ -1,0 +1,62 @@
+"""Links to articles: read from feeds, sitemaps and lists of URLs, whatever their bytes.
+
+A source (a local file or a fetched body) is sniffed by content; a feed's entries keep
+their title and date as hints for the article they link to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pressdiff.errors import InputError
+from tasks.detect import detect_kind, gunzip
+from tasks.feeds import read_feed
+from tasks.sitemaps import parse_sitemap
+
+LINK_KINDS = {"feed", "jsonfeed", "sitemap", "sitemapindex", "urls"}
+
+
+@dataclass(slots=True, frozen=True)
+class Link:
+    """An article URL found in a source, with what the source said about it."""
+
+    url: str
+    source: str
+    title: str | None = None
+    published_at: str | None = None  # ISO 8601
+
+
+@dataclass(slots=True)
+class Links:
+    """What one source points to: article links, and more sources (sitemap indexes)."""
+
+    articles: list[Link] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+
+def _iso(value: object) -> str | None:
+    return value.isoformat() if value is not None else None  # type: ignore[attr-defined]
+
+
+def read_links(body: bytes, source: str, kind: str | None = None) -> Links:
+    """The links in a feed, sitemap, sitemap index or list of URLs (InputError if none)."""
+    body = gunzip(body)
+    kind = kind or detect_kind(body[:8192], source)
+    out = Links()
+    if kind in ("feed", "jsonfeed"):
+        for e in read_feed(body, source if "://" in source else None).entries:
+            out.articles.append(Link(e.url, source, e.title, _iso(e.published_at)))
+    elif kind in ("sitemap", "sitemapindex"):
+        sitemap = parse_sitemap(body)
+        for e in sitemap.entries:
+            if sitemap.kind == "index":
+                out.sources.append(e.url)
+            else:
+                out.articles.append(Link(e.url, source, e.title, _iso(e.published_at)))
+    elif kind == "urls":
+        for line in body.decode("utf-8", "replace").splitlines():
+            if line.strip().startswith(("http://", "https://")):
+                out.articles.append(Link(line.strip(), source))
+    else:
+        raise InputError("not a link source", f"{source} is {kind}, not a feed or sitemap")
+    return out
