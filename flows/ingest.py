@@ -1,22 +1,15 @@
-"""The ingest flow: plan inputs, fetch what is remote, extract in parallel, store in bulk,
-compare new versions, find stories."""
+"""The ingest flow: plan inputs, fetch what is remote, then the shared pipeline."""
 
 from __future__ import annotations
 
-from itertools import chain
-
 from prefect import flow
 
+from flows.pipeline import process
 from pressdiff.settings import Settings
-from tasks.dedupe import find_stories
-from tasks.discover import batched, plan
-from tasks.extract import extract_batch
-from tasks.load import close_run, compare_versions, open_run, record_rejects, store_batch
+from tasks.discover import plan
+from tasks.load import close_run, open_run, record_rejects
 from tasks.report import RunSummary, publish_summary, reject_reasons
-from tasks.web import expand_sources, fetch_articles
-from warehouse.store import StoreResult
-
-DEDUPE_BATCH = 2000  # new versions matched against the warehouse per task run
+from tasks.web import expand_sources
 
 
 @flow(name="ingest", validate_parameters=False)
@@ -30,28 +23,8 @@ def ingest(
     record_rejects(db, inputs.rejects, run_id)
     remote = expand_sources(db, inputs.urls, run_id, s)
     record_rejects(db, remote.rejects, run_id)
-    stored, pending = StoreResult(), None
-    local = batched(inputs.refs + remote.pages, s.batch_size)
-    fetched = (
-        fetch_articles(db, links, run_id, s)
-        for links in batched(inputs.links + remote.links, s.batch_size)
-    )
-    for batch in chain(local, fetched):  # extract batch k+1 while storing batch k
-        future = extract_batch.submit(batch, s.workers, s.max_file_bytes, s.min_words)
-        if pending is not None:
-            stored.add(store_batch(db, pending.result(), run_id))
-        pending = future
-    if pending is not None:
-        stored.add(store_batch(db, pending.result(), run_id))
-    republished = [
-        pair
-        for ids in batched(stored.new_version_ids, DEDUPE_BATCH)
-        for pair in find_stories(db, ids, run_id, **s.dedupe_params())
-    ]
-    compared = sum(
-        compare_versions(db, pairs, relation, run_id, s.same_threshold, s.change_threshold)
-        for relation, todo in (("revision", stored.revisions), ("republication", republished))
-        for pairs in batched(todo, s.batch_size)
+    stored, compared = process(
+        db, run_id, inputs.refs + remote.pages, inputs.links + remote.links, s
     )
     summary = RunSummary(
         run_id=run_id,

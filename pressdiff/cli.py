@@ -178,6 +178,112 @@ def story(story_id, db, debug) -> int:
     return EXIT_OK
 
 
+@cli.group()
+def watch() -> None:
+    """The watchlist of feeds, sitemaps and pages that scheduled runs poll."""
+
+
+@watch.command("add")
+@click.argument("uris", nargs=-1, required=True)
+@click.option(
+    "--kind",
+    type=click.Choice(["feed", "sitemap", "page"]),
+    default=None,
+    help="What the source is (default: guessed from the URL; polling sniffs it).",
+)
+@click.option("--every", default=None, help="Poll interval, e.g. 10m or 1h (default 15m).")
+@common
+def watch_add(uris, kind, every, db, debug) -> int:
+    """Watch feeds, sitemaps or pages: scheduled runs poll them and track their articles."""
+    from pressdiff import commands
+
+    commands.watch_add(out, db, uris, kind, every)
+    return EXIT_OK
+
+
+@watch.command("remove")
+@click.argument("uris", nargs=-1, required=True)
+@common
+def watch_remove(uris, db, debug) -> int:
+    """Stop watching sources, named by URL or source id (tracked articles stay)."""
+    from pressdiff import commands
+
+    commands.watch_remove(out, db, uris)
+    return EXIT_OK
+
+
+@watch.command("list")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json", "markdown"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@common
+def watch_list(fmt, db, debug) -> int:
+    """List the watched sources with when each was polled and is due, and its articles."""
+    from pressdiff import commands
+
+    commands.watch_list(out, db, fmt)
+    return EXIT_OK
+
+
+@watch.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@common
+def watch_import(path, db, debug) -> int:
+    """Add the [[watch]] entries of a TOML file (uri, and optional kind and every)."""
+    from pressdiff import commands
+
+    commands.watch_import(out, db, path)
+    return EXIT_OK
+
+
+@cli.command()
+@click.option("--force", is_flag=True, help="Treat every source and tracked article as due.")
+@common
+def run(force, db, debug) -> int:
+    """One scheduled tick: poll every due source, revisit every due tracked article.
+
+    New links become tracked articles; each revisit uses conditional requests and is
+    rescheduled by the adaptive policy, with its reason in the tracked_articles and
+    revisits views. A tick while another is running is skipped. This is what the
+    deployments call.
+    """
+    from pressdiff import commands
+
+    summary = commands.run_tick(err, db, force, debug)
+    if summary.status.startswith("skipped"):
+        out.print(summary.status)
+        return EXIT_OK
+    commands.print_summary(out, summary)
+    out.print(f"{summary.tracked_new} new articles tracked")
+    return EXIT_REJECTS if summary.rejected else EXIT_OK
+
+
+@cli.command()
+@click.option(
+    "--interval-scale",
+    type=float,
+    default=1.0,
+    hidden=True,
+    help="Multiply every schedule interval (tests use a small value).",
+)
+@common
+def serve(interval_scale, db, debug) -> int:
+    """Run the schedules in deployments/prefect.yaml in the foreground.
+
+    Starts a local Prefect server (or uses $PREFECT_API_URL), prints where its UI is, and
+    polls the watchlist and revisits articles on schedule until Ctrl-C or SIGTERM.
+    """
+    from pressdiff import commands
+
+    commands.serve(out, db, interval_scale)
+    return EXIT_OK
+
+
 @cli.command()
 @click.option("--keep", is_flag=True, help="Add to the warehouse instead of starting afresh.")
 @common

@@ -162,3 +162,82 @@ def print_story(console: Console, db: str, ref: str) -> None:
         "[dim]what each one cut: pressdiff diff ORIGINAL_URL MEMBER_URL, or the "
         "sentence_edits view[/dim]"
     )
+
+
+def parse_every(text: str | None):
+    """A poll interval like 90s, 15m, 2h or 1d."""
+    from datetime import timedelta
+
+    from pressdiff.errors import UsageError
+
+    if text is None:
+        return None
+    units = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+    try:
+        return timedelta(**{units[text[-1]]: float(text[:-1])})
+    except (KeyError, ValueError, IndexError):
+        raise UsageError(
+            f"--every takes a number and a unit (90s, 15m, 2h, 1d), not {text!r}"
+        ) from None
+
+
+def watch_add(console: Console, db: str, uris, kind, every) -> None:
+    """Add sources to the watchlist."""
+    from datetime import UTC, datetime
+
+    from warehouse import tracking
+
+    con = connect(db)
+    for uri in uris:
+        source, new = tracking.add_source(con, uri, kind, parse_every(every), datetime.now(UTC))
+        console.print(f"{'added' if new else 'updated'} {source.kind} {source.uri}")
+
+
+def watch_import(console: Console, db: str, path: str) -> None:
+    """Add every [[watch]] entry of a TOML file (uri, kind, every) to the watchlist."""
+    import tomllib
+
+    from pressdiff.errors import UsageError
+
+    try:
+        entries = tomllib.loads(Path(path).read_text())["watch"]
+    except (OSError, KeyError, tomllib.TOMLDecodeError) as exc:
+        raise UsageError(f"cannot read [[watch]] entries from {path}: {exc}") from exc
+    for e in entries:
+        watch_add(console, db, [e["uri"]], e.get("kind"), e.get("every"))
+
+
+def watch_remove(console: Console, db: str, refs) -> None:
+    """Remove sources from the watchlist."""
+    from warehouse import tracking
+
+    con = connect(db)
+    for ref in refs:
+        console.print(f"removed {tracking.remove_source(con, ref)}")
+
+
+def watch_list(console: Console, db: str, fmt: str) -> None:
+    """Print the watchlist."""
+    columns, rows = sql(
+        db,
+        "select source_id, kind, uri, poll_interval, last_polled_at, next_poll_at, "
+        "(select count(*) from tracked_articles t where t.source_id = s.source_id) "
+        "as articles from sources s order by uri",
+    )
+    print_rows(console, columns, rows, fmt)
+
+
+def run_tick(console: Console, db: str, force: bool, verbose: bool):
+    """One scheduled tick through the tick flow; returns its summary."""
+    configure(db, verbose=verbose)
+    from flows.tick import tick
+
+    return _run_flow(tick, console, db, verbose, settings=get_settings(), force=force)
+
+
+def serve(console: Console, db: str, interval_scale: float) -> None:
+    """Run deployments/prefect.yaml's schedules in the foreground."""
+    from pressdiff.serve import serve as serve_schedules
+
+    connect(db).close()
+    serve_schedules(str(db), console.print, interval_scale)

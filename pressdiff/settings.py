@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     max_fetch_bytes: int = Field(10_000_000, description="Larger bodies are aborted.")
     respect_robots: bool = True
 
+    # Scheduled runs
+    poll_every: int = Field(900, ge=1, description="Seconds between polls of a source.")
+    revisit_horizon_days: int = Field(30, ge=1, description="Stop revisiting after this.")
+
     # Comparison
     same_threshold: float = Field(0.9, description="Similarity above which sentences match.")
     change_threshold: float = Field(0.5, description="Similarity above which one is an edit.")

@@ -25,6 +25,7 @@ class RunSummary:
     rejected: int = 0
     comparisons: int = 0
     skipped: int = 0
+    tracked_new: int = 0
     reject_reasons: dict[str, int] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
@@ -81,3 +82,29 @@ def publish_summary(summary: RunSummary) -> None:
     create_markdown_artifact(
         summary_markdown(summary), key="ingest-summary", description="What this run stored"
     )
+
+
+@task(name="publish-notable", cache_policy=NO_CACHE)
+def publish_notable(db: str, run_id: str) -> int:
+    """Attach the run's notable changes (the notable_changes view) as a Markdown artifact."""
+    rows = (
+        warehouse(db)
+        .execute(
+            "SELECT url, rule, coalesce(detail, '') FROM notable_changes WHERE run_id = ? "
+            "ORDER BY url, rule",
+            [run_id],
+        )
+        .fetchall()
+    )
+    lines = [f"# Notable changes in run `{run_id}`", ""]
+    if rows:
+        lines += ["| article | rule | detail |", "|---|---|---|"]
+        lines += [f"| {u} | {r} | {d.replace('|', '/')[:200]} |" for u, r, d in rows]
+    else:
+        lines.append("No revision in this run matched a rule.")
+    create_markdown_artifact(
+        "\n".join(lines),
+        key="notable-changes",
+        description="Revisions flagged by the notable_changes rules",
+    )
+    return len(rows)

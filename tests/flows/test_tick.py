@@ -1,0 +1,166 @@
+"""Scheduled ticks on the real Prefect engine against a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.tick import tick
+from pressdiff.settings import Settings
+from tasks.load import close_warehouse, warehouse
+from tasks.schedule import tick_lock
+from tests.httpserver import Response, article, make_server
+from warehouse import tracking
+
+pytestmark = pytest.mark.usefixtures("prefect")
+
+PARAS = [
+    "The river authority opened the new flood gates at Millbrook on Tuesday after four "
+    "years of work, the county council said in a statement.",
+    "The gates can hold back a surge two metres higher than the one that flooded the "
+    "lower town in 2019, engineers said.",
+    "About 3,200 homes lie behind the new defences, according to the council.",
+]
+
+
+def feed(base: str, *paths: str) -> str:
+    items = "".join(f"<item><title>Story {p}</title><link>{base}{p}</link></item>" for p in paths)
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
+    )
+
+
+def settings() -> Settings:
+    return Settings(allow_private=True, host_delay=0, fetch_retries=0, workers=0)
+
+
+def run(db: Path, **kw):
+    try:
+        return tick(db=str(db), settings=settings(), **kw)
+    finally:
+        close_warehouse(str(db))
+
+
+def rows(db: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+@pytest.fixture
+def site():
+    with make_server() as server:
+        base = server.url("")
+        server.set("/robots.txt", Response(404))
+        server.set(
+            "/feed.xml", Response(body=feed(base, "/a", "/b"), content_type="application/rss+xml")
+        )
+        server.set("/a", Response(body=article("Flood gates open", *PARAS), etag='"a1"'))
+        server.set(
+            "/b",
+            Response(
+                body=article(
+                    "Harbour wall", *reversed(PARAS[:2]), "The wall was finished in the spring."
+                ),
+                etag='"b1"',
+            ),
+        )
+        yield server
+
+
+def test_two_ticks_track_revisit_and_reschedule(tmp_path, site):
+    db = tmp_path / "w.duckdb"
+    con = warehouse(str(db))
+    tracking.add_source(con, site.url("/feed.xml"), "feed", None, datetime.now(UTC))
+    close_warehouse(str(db))
+
+    first = run(db)
+    assert (first.tracked_new, first.articles_new, first.versions_new) == (2, 2, 2)
+    assert rows(db, "select outcome, count(*) from revisits group by 1") == [("first", 2)]
+    # each tracked article has its next check and the reason for it
+    tracked = rows(
+        db, "select url, n_checks, next_check_at > now(), reason from tracked_articles order by url"
+    )
+    assert [(u.rsplit("/", 1)[-1], n, later) for u, n, later, _ in tracked] == [
+        ("a", 0, True),
+        ("b", 0, True),
+    ]
+    assert all(r.startswith("tier <3h: every 15 min") for *_, r in tracked)
+
+    site.set(
+        "/a",
+        Response(
+            body=article(
+                "Flood gates open early",
+                *PARAS[:2],
+                "About 3,400 homes lie behind the new defences.",
+            ),
+            etag='"a2"',
+        ),
+    )
+    second = run(db, force=True)
+    assert (second.versions_new, second.unchanged, second.rejected) == (1, 1, 0)
+    # the unchanged article cost a 304, the changed one a 200 and a revision comparison
+    assert [h.headers.get("if-none-match") for h in site.hits("/b")] == [None, '"b1"']
+    assert rows(
+        db,
+        "select split_part(url, '/', -1), status_code from fetches "
+        "where url like '%/b' order by fetched_at",
+    ) == [("b", 200), ("b", 304)]
+    assert rows(db, "select relation, n_changed from comparisons where relation = 'revision'") == [
+        ("revision", 1)
+    ]
+    assert rows(
+        db,
+        "select split_part(url, '/', -1), outcome from revisits "
+        "where run_id = (select max_by(run_id, started_at) from runs) "
+        "order by 1",
+    ) == [("a", "changed"), ("b", "unchanged")]
+    assert rows(db, "select rule from notable_changes order by rule") == [
+        ("headline changed",),
+        ("number changed",),
+    ]
+    # a change brings the next check sooner than an unchanged streak does
+    (a_next,), (b_next,) = rows(db, "select next_check_at from tracked_articles order by url")
+    assert a_next < b_next
+    # the watched feed was polled twice (--force) and is due again later
+    assert rows(db, "select last_polled_at is not null, next_poll_at > now() from sources") == [
+        (True, True)
+    ]
+
+
+def test_nothing_due_means_no_requests(tmp_path, site):
+    db = tmp_path / "w.duckdb"
+    con = warehouse(str(db))
+    tracking.add_source(con, site.url("/feed.xml"), "feed", timedelta(hours=1), datetime.now(UTC))
+    close_warehouse(str(db))
+    run(db)
+    hits = len(site.hits("/a")) + len(site.hits("/feed.xml"))
+    summary = run(db)  # nothing is due yet: no poll, no revisit
+    assert (summary.inputs, summary.versions_new) == (0, 0)
+    assert len(site.hits("/a")) + len(site.hits("/feed.xml")) == hits
+
+
+def test_an_overlapping_tick_is_skipped(tmp_path, site):
+    db = tmp_path / "w.duckdb"
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with tick_lock(str(db)) as ok:
+            assert ok
+            held.set()
+            release.wait(30)
+
+    t = threading.Thread(target=hold)
+    t.start()
+    try:
+        held.wait(10)
+        summary = run(db)
+    finally:
+        release.set()
+        t.join()
+    assert summary.status == "skipped: another tick is running"
+    assert not db.exists() or rows(db, "select count(*) from runs") == [(0,)]

@@ -1,0 +1,46 @@
+-- Which revisions are notable: a new headline, a quote removed, a number changed, many
+-- sentences removed, or a correction notice added? One row per comparison and rule.
+create or replace view notable_changes as
+with revisions as (
+    select * from core.comparisons where relation = 'revision'
+),
+edits as (
+    select * from core.sentence_edits
+),
+hits as (
+    select comparison_id, 'headline changed' as rule, null::varchar as detail
+    from revisions where title_changed
+    union all
+    select comparison_id, 'quote removed', any_value(old_text)
+    from edits where kind = 'removed' and regexp_matches(old_text, '["“”«»]')
+    group by comparison_id
+    union all
+    select p.comparison_id, 'number changed', string_agg(p.removed || ' → ' || p.inserted, '; ')
+    from core.phrase_edits p
+    where regexp_matches(p.removed || p.inserted, '\d')
+    group by p.comparison_id
+    union all
+    select comparison_id, 'sentences removed', n_removed || ' sentences removed'
+    from revisions where n_removed >= 3
+    union all
+    select comparison_id, 'correction added', any_value(new_text)
+    from edits
+    where kind = 'added'
+      and regexp_matches(new_text, '^(\(?(correction|clarification|update|editor''s note)\b|this (story|article) (has been|was) (updated|corrected))', 'i')
+    group by comparison_id
+),
+final as (
+    select
+        h.comparison_id::varchar   as comparison_id,
+        c.new_version_id::varchar  as version_id,
+        a.url::varchar             as url,
+        h.rule::varchar            as rule,
+        h.detail::varchar          as detail,
+        c.compared_at::timestamptz as found_at,
+        c.run_id::varchar          as run_id
+    from hits h
+    join revisions c using (comparison_id)
+    join core.versions v on v.version_id = c.new_version_id
+    join core.articles a on a.article_id = v.article_id
+)
+select * from final;
