@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     # Scheduled runs
     poll_every: int = Field(900, ge=1, description="Seconds between polls of a source.")
     revisit_horizon_days: int = Field(30, ge=1, description="Stop revisiting after this.")
+    revisit_scale: float = Field(
+        1.0, gt=0, description="Multiply every revisit interval (tests and demos: < 1)."
+    )
 
     # Comparison
     same_threshold: float = Field(0.9, description="Similarity above which sentences match.")

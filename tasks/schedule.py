@@ -33,6 +33,7 @@ def next_visit(
     now: datetime,
     policy: RevisitPolicy,
     run_id: str,
+    scale: float = 1.0,
 ) -> dict:
     """The revisits row and new tracking state after visiting `due` with `outcome`."""
     state = due.state
@@ -41,7 +42,12 @@ def next_visit(
     elif outcome == "first":
         state = replace(state, last_checked_at=now)
     schedule = next_check(state, stats, now, policy)
-    reason = schedule.reason if outcome != "failed" else f"fetch failed; {schedule.reason}"
+    next_at, reason = schedule.next_check_at, schedule.reason
+    if next_at is not None and scale != 1:
+        next_at = now + (next_at - now) * scale
+        reason += f"; intervals scaled x{scale:g}"
+    if outcome == "failed":
+        reason = f"fetch failed; {reason}"
     return {
         "url": due.url,
         "site": due.site,
@@ -52,7 +58,7 @@ def next_visit(
         "origin": due.state.origin,
         "last_changed_at": due.state.last_changed_at,
         "outcome": outcome,
-        "next_check_at": schedule.next_check_at,
+        "next_check_at": next_at,
         "reason": reason,
         "run_id": run_id,
         "new_last_changed_at": state.last_changed_at,
@@ -124,7 +130,15 @@ def reschedule(db: str, due: list[tracking.Due], run_id: str, settings: Settings
     stats = tracking.site_stats(con, [d.site for d in due])
     policy = RevisitPolicy(horizon=timedelta(days=settings.revisit_horizon_days))
     rows = [
-        next_visit(d, found.get(d.url, "failed"), stats.get(d.site), now, policy, run_id)
+        next_visit(
+            d,
+            found.get(d.url, "failed"),
+            stats.get(d.site),
+            now,
+            policy,
+            run_id,
+            settings.revisit_scale,
+        )
         for d in due
     ]
     tracking.reschedule(con, rows, now)
