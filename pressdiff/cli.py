@@ -16,6 +16,7 @@ from rich.console import Console
 
 from pressdiff import __version__
 from pressdiff.errors import PressdiffError
+from pressdiff.render import FORMATS
 
 out = Console(highlight=False)
 if not out.is_terminal:  # piped output: wide tables rather than wrapped cells
@@ -41,6 +42,16 @@ def common(fn: Callable) -> Callable:
         return fn(*args, **kwargs)
 
     return wrapper
+
+
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -107,14 +118,7 @@ def ingest(sources, workers, batch_size, allow_private, as_json, db, debug) -> i
 
 @cli.command()
 @click.argument("query")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json", "markdown"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@format_option
 @common
 def sql(query, fmt, db, debug) -> int:
     """Run QUERY against the warehouse, read-only, and print the result.
@@ -213,14 +217,7 @@ def watch_remove(uris, db, debug) -> int:
 
 
 @watch.command("list")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json", "markdown"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@format_option
 @common
 def watch_list(fmt, db, debug) -> int:
     """List the watched sources with when each was polled and is due, and its articles."""

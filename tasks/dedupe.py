@@ -16,6 +16,7 @@ from tasks.load import warehouse
 from tasks.minhash import SEED
 from tasks.stories import Thresholds, pair_params
 from warehouse import dedupe
+from warehouse.transaction import transaction
 
 
 @task(name="find-stories", cache_policy=NO_CACHE)
@@ -38,8 +39,7 @@ def find_stories(
     con = warehouse(db)
     now = datetime.now(UTC)
     thresholds = Thresholds(jaccard, containment, shingle_size)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         dedupe.index_versions(
             con, version_ids, k=shingle_size, num_perm=num_perm, bands=bands, scale=anchor_scale
         )
@@ -64,9 +64,5 @@ def find_stories(
         dedupe.store_pairs(con, pairs, run_id, now)
         touched = {v for p in pairs for v in (p.version_a, p.version_b)}
         _, to_compare = dedupe.restory(con, touched, thresholds, now) if touched else ([], [])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     progress.advance("stories", len(version_ids))
     return to_compare

@@ -13,6 +13,7 @@ from tasks.align import Comparison
 from tasks.article import Sentence
 from tasks.typography import stable_id
 from warehouse.store import insert_arrow
+from warehouse.transaction import transaction
 
 
 @dataclass(slots=True, frozen=True)
@@ -123,15 +124,10 @@ def store_comparisons(
     if not cmp:
         return 0
     ids = pa.table({"comparison_id": cmp["comparison_id"]})  # noqa: F841
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for table in ("comparisons", "sentence_edits", "phrase_edits"):
             con.execute(f"DELETE FROM core.{table} WHERE comparison_id IN (SELECT * FROM ids)")
         insert_arrow(con, "core.comparisons", cmp)
         insert_arrow(con, "core.sentence_edits", edits)
         insert_arrow(con, "core.phrase_edits", phrases)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return len(cmp["comparison_id"])

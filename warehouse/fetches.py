@@ -7,22 +7,10 @@ from collections.abc import Iterable
 import duckdb
 import pyarrow as pa
 
-from tasks.fetch import FetchResult
+from tasks.fetch import FETCH_COLUMNS, FetchResult
 from warehouse.store import insert_arrow
 
-COLUMNS = (
-    "url",
-    "final_url",
-    "status_code",
-    "error",
-    "fetched_at",
-    "bytes",
-    "etag",
-    "last_modified",
-    "elapsed_ms",
-    "content_type",
-    "snapshot",
-)
+COLUMNS = (*FETCH_COLUMNS, "content_type", "snapshot")
 
 
 def store_fetches(

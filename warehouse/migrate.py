@@ -11,6 +11,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.transaction import transaction
+
 HERE = Path(__file__).parent
 MIGRATIONS = HERE / "migrations"
 VIEWS = HERE / "views"
@@ -49,16 +51,11 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     if todo or not applied(con):
         con.execute(_LEDGER)
     for path in todo:
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             con.execute(path.read_text())
             con.execute(
                 "INSERT INTO core.schema_migrations VALUES (?, ?)", [path.stem, datetime.now(UTC)]
             )
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
     create_views(con)
     return [p.stem for p in todo]
 

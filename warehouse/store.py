@@ -19,6 +19,7 @@ import pyarrow as pa
 from tasks.article import Article, Reject, Sighting
 from tasks.canonical_url import canonical_url
 from tasks.typography import stable_id
+from warehouse.transaction import transaction
 
 
 @dataclass(slots=True)
@@ -197,14 +198,9 @@ def store_articles(
     b = _Batch(*_known(con, ids, list({a.text_hash for a in articles})))
     for a in articles:
         _add(b, a, a.seen_at or now, run_id)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for table, cols in b.cols.items():
             insert_arrow(con, f"core.{table}", cols)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return b.result
 
 
