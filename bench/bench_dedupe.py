@@ -10,8 +10,9 @@ MinHashLSH at the same num_perm and bands. Recall is the share of (body, republi
 pairs that are candidates and pass the same exact verification.
 
 Part 2 deduplicates `--n` documents on one core, timing sketching, candidate generation
-(numpy sort-based grouping; and, unless --no-duckdb, the proposed DuckDB tables and
-query fed in batches, as the ingest task would), exact verification and story clustering.
+(numpy sort-based grouping; and, unless --no-duckdb, warehouse.dedupe.index_versions and
+candidates on a migrated warehouse, fed in batches as the ingest task is), exact
+verification and story clustering.
 The documents are families: a real body or a letter-substitution cipher of one (a distinct
 text with the same word structure) and 0-5 republications of it, enciphered alike; the
 outlets' boilerplate is not enciphered, so it is shared across families as it is in life.
@@ -20,16 +21,15 @@ outlets' boilerplate is not enciphered, so it is shared across families as it is
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
-import re
 import string
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -53,6 +53,8 @@ from tests.tasks.republish import (  # noqa: E402
     republish,
     trafilatura_bodies,
 )
+from warehouse import dedupe  # noqa: E402
+from warehouse.connection import connect  # noqa: E402
 
 CORPORA = Path(os.environ.get("PRESSDIFF_CORPORA", ROOT.parent / "shared" / "corpora"))
 CACHE = Path(tempfile.gettempdir()) / "pressdiff-bench-cache"
@@ -342,86 +344,62 @@ def part2(bodies: list[str], n: int, use_duckdb: bool) -> None:
         f"verified pairs across families: {cross}; stories mixing families: {mixed}"
     )
     if use_duckdb:
-        duckdb_incremental(norms, sigs, keys, anchors, has_words)
+        duckdb_incremental(norms)
 
 
-# -- the proposed warehouse tables, fed in batches as the ingest task would ------------------
+# -- the warehouse's tables and candidate query, fed in batches as the ingest task would ----
 
 
-def sql_blocks() -> list[str]:
-    text = (ROOT / "warehouse" / "dedupe.sql.md").read_text()
-    return re.findall(r"```sql\n(.*?)```", text, re.S)
+def store_versions(con: duckdb.DuckDBPyConnection, ids: list[str], norms: Sequence[str]) -> None:
+    """Insert one version per text (each its own article) straight into core.versions."""
+    rows = pa.table(  # noqa: F841 - read by DuckDB
+        {
+            "version_id": ids,
+            "article_id": ids,
+            "version_no": [1] * len(ids),
+            "seen_at": [datetime.now(UTC)] * len(ids),
+            "text": list(norms),
+            "norm": list(norms),
+            "text_hash": ids,
+            "n_words": [len(n.split()) for n in norms],
+        }
+    )
+    con.execute("INSERT INTO core.versions BY NAME SELECT * FROM rows")
 
 
-def duckdb_incremental(
-    norms: Sequence[str],
-    sigs: np.ndarray,
-    keys: np.ndarray,
-    anchors: mh.Ragged,
-    has_words: np.ndarray,
-    batch: int = 2000,
-) -> None:
-    ddl, query = sql_blocks()
-    params = {"max_df": MAX_DF, "min_shared": MIN_SHARED, "min_share": MIN_SHARE}
+def duckdb_incremental(norms: Sequence[str], batch: int = 2000) -> None:
+    """warehouse.dedupe.index_versions and candidates on a migrated warehouse, batch by batch."""
     with tempfile.TemporaryDirectory() as tmp:
-        con = duckdb.connect(str(Path(tmp) / "dedupe.duckdb"), config={"threads": 1})
-        con.execute(ddl)
-        ids = np.array([f"{i:016x}" for i in range(len(norms))])
-        insert_s = query_s = 0.0
+        con = connect(Path(tmp) / "w.duckdb")
+        con.execute("SET threads = 1")
+        ids = [f"{i:016x}" for i in range(len(norms))]
+        store_s = index_s = query_s = 0.0
         n_pairs = 0
         last = None
         for start in range(0, len(norms), batch):
-            rows = np.arange(start, min(start + batch, len(norms)))
-            rows = rows[has_words[rows]]
+            new = ids[start : start + batch]
             t0 = time.perf_counter()
-            insert_batch(con, ids, rows, sigs, keys, anchors)
+            store_versions(con, new, norms[start : start + batch])
             t1 = time.perf_counter()
-            n_pairs += len(con.execute(query, params).fetchall())
+            dedupe.index_versions(
+                con, new, k=S.shingle_size, num_perm=S.num_perm, bands=S.lsh_bands, scale=SCALE
+            )
             t2 = time.perf_counter()
-            insert_s, query_s, last = insert_s + t1 - t0, query_s + t2 - t1, t2 - t1
-            con.execute("DELETE FROM new_versions")
+            n_pairs += len(
+                dedupe.candidates(
+                    con, new, max_df=MAX_DF, min_shared=MIN_SHARED, min_share=MIN_SHARE
+                )
+            )
+            t3 = time.perf_counter()
+            store_s, index_s, last = store_s + t1 - t0, index_s + t2 - t1, t3 - t2
+            query_s += last
         print(
-            f"\nDuckDB (file, threads=1), batches of {batch}: inserts {insert_s:.1f} s, "
+            f"\nDuckDB warehouse (file, threads=1), batches of {batch}: version rows "
+            f"{store_s:.1f} s, index_versions (sketch + insert) {index_s:.1f} s, "
             f"candidate queries {query_s:.1f} s (last batch against {len(norms):,} stored: "
             f"{last:.2f} s), {n_pairs:,} candidates"
         )
         con.close()
-
-
-def insert_batch(con, ids, rows, sigs, keys, anchors) -> None:
-    bands = keys.shape[1]
-    n_anchor = anchors.lengths[rows]
-    sketches = pa.table(
-        {
-            "version_id": ids[rows],
-            "n_shingles": np.ones(len(rows), np.int32),
-            "n_anchors": n_anchor.astype(np.int32),
-            "signature": pa.array(list(sigs[rows]), pa.list_(pa.uint32())),
-            "params": [json.dumps({"num_perm": S.num_perm, "bands": bands})] * len(rows),
-        }
-    )
-    band_rows = pa.table(
-        {
-            "version_id": np.repeat(ids[rows], bands),
-            "band": np.tile(np.arange(bands, dtype=np.uint8), len(rows)),
-            "key": keys[rows].reshape(-1),
-        }
-    )
-    anchor_rows = pa.table(
-        {
-            "version_id": np.repeat(ids[rows], n_anchor),
-            "key": np.concatenate([anchors.row(int(r)) for r in rows]) if len(rows) else [],
-        }
-    )
-    con.register("sketch_batch", sketches)
-    con.register("band_batch", band_rows)
-    con.register("anchor_batch", anchor_rows)
-    con.execute("INSERT INTO dedupe_sketches SELECT * FROM sketch_batch")
-    con.execute("INSERT INTO lsh_bands SELECT * FROM band_batch")
-    con.execute("INSERT INTO dedupe_anchors SELECT * FROM anchor_batch")
-    con.execute("INSERT INTO new_versions SELECT version_id FROM sketch_batch")
-    for name in ("sketch_batch", "band_batch", "anchor_batch"):
-        con.unregister(name)
 
 
 def main() -> None:

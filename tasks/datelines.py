@@ -61,7 +61,7 @@ def split_header(text: str) -> Header:
     while True:
         if m := _DATE_HEADER.match(rest):
             fields.setdefault("published_at", m.group(2))
-            rest = rest[m.end() :]
+            rest = rest[m.end() :].lstrip("\r\n")  # more header lines may follow
             continue
         m = _LINE_HEADER.match(rest)
         if m and m.start() == 0:

@@ -58,6 +58,23 @@ def parse_datetime(value: str | None) -> datetime | None:
     return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
 
 
+_CANONICAL = re.compile(
+    rb"<link\b(?=[^>]*\brel\s*=\s*[\"']?canonical\b)[^>]*\bhref\s*=\s*[\"']([^\"'>\s]+)", re.I
+)
+
+
+def _canonical_link(head: bytes, url: str | None) -> str | None:
+    """The page's <link rel=canonical>, when it is absolute and on the same site as `url`
+    (or `url` is unknown): it names the article better than og:url or the fetched URL."""
+    m = _CANONICAL.search(head)
+    if not m:
+        return None
+    link = m.group(1).decode("utf-8", "replace").replace("&amp;", "&")
+    if not link.startswith(("http://", "https://")):
+        return None
+    return link if url is None or site_of(url) == site_of(link) else None
+
+
 def _html_fields(doc: Document) -> dict | Reject:
     html = doc.html
     try:
@@ -66,7 +83,7 @@ def _html_fields(doc: Document) -> dict | Reject:
         return Reject(doc.source, "unparseable HTML", f"{type(exc).__name__}: {exc}")
     if result is None or not (result.text or "").strip():
         return Reject(doc.source, "no article text", "the extractor found no main text")
-    head = html[:4096] if isinstance(html, bytes) else html[:4096].encode("utf-8", "ignore")
+    head = html[:65536] if isinstance(html, bytes) else html[:65536].encode("utf-8", "ignore")
     lang = _HTML_LANG.search(head)
     return {
         "text": result.text,
@@ -74,7 +91,7 @@ def _html_fields(doc: Document) -> dict | Reject:
         "page_title": result.title,
         "byline": doc.byline or result.author,
         "published_at": doc.published_at or result.date,
-        "url": doc.url or result.url,
+        "url": _canonical_link(head, doc.url or result.url) or doc.url or result.url,
         "language": result.language or (lang.group(1).decode().lower() if lang else None),
         "extractor": HTML_EXTRACTOR,
     }

@@ -252,7 +252,7 @@ def sketch(
     return Sketch(signatures(shingles, num_perm, seed), shingles.lengths, anchors(shingles, scale))
 
 
-# -- candidates in memory (the warehouse does the same as a join, see dedupe.sql.md) ------
+# -- candidates in memory (warehouse/sql/dedupe_candidates.sql does the same as a join)
 
 
 def _pairs_within_groups(

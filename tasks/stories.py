@@ -220,23 +220,39 @@ def _published(doc: Doc) -> datetime:
     return ts if ts.tzinfo else ts.replace(tzinfo=UTC)
 
 
-def _contains_others(doc: Doc, by_id: Mapping[str, Doc], near: Mapping[str, Pair]) -> int:
+def _contains_others(doc: Doc, when: Mapping[str, datetime], near: Mapping[str, Pair]) -> int:
     """How many same-time neighbours are contained in `doc` more than it is in them."""
     wins = 0
     for other, pair in near.items():
-        if _published(by_id[other]) == _published(doc):
+        if when[other] == when[doc.version_id]:
             wins += pair.contained(other) > pair.contained(doc.version_id)
     return wins
+
+
+def _effective_dates(docs: Sequence[Doc], near: Mapping[str, dict[str, Pair]]) -> dict:
+    """Publication dates, where an undated text takes the earliest date of the dated texts
+    it contains (more than they contain it): a wire story without a date is no later than
+    its dated copies."""
+    when = {d.version_id: _published(d) for d in docs}
+    for d in docs:
+        if d.published_at is None:
+            copies = [
+                when[o]
+                for o, p in near.get(d.version_id, {}).items()
+                if o in when and p.contained(o) > p.contained(d.version_id)
+            ]
+            when[d.version_id] = min(copies, default=_LATEST)
+    return when
 
 
 def originality_order(docs: Sequence[Doc], pairs: Iterable[Pair]) -> list[Doc]:
     """Docs in the order they can be originals: earliest first, then the containing text."""
     near = _neighbours(pairs)
-    by_id = {d.version_id: d for d in docs}
+    when = _effective_dates(docs, near)
 
     def key(d: Doc) -> tuple[datetime, int, int, str]:
-        wins = _contains_others(d, by_id, near.get(d.version_id, {}))
-        return (_published(d), -wins, -len(d.norm_text), d.version_id)
+        wins = _contains_others(d, when, near.get(d.version_id, {}))
+        return (when[d.version_id], -wins, -len(d.norm_text), d.version_id)
 
     return sorted(docs, key=key)
 

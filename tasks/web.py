@@ -55,8 +55,8 @@ def outcome(result: FetchResult, link: Link | None) -> InputRef | Reject | Sight
     """What a fetch of an article URL gives the pipeline."""
     if result.error:
         return Reject(result.url, "fetch failed", result.error)
-    if result.not_modified:
-        return Sighting(result.url, result.fetched_at, result.url)
+    if result.not_modified:  # the article is keyed by where the URL led
+        return Sighting(result.final_url or result.url, result.fetched_at, result.url)
     meta = {"title": link.title, "published_at": link.published_at} if link else {}
     return InputRef(
         source=result.url,
@@ -72,7 +72,7 @@ def outcome(result: FetchResult, link: Link | None) -> InputRef | Reject | Sight
 class Expanded:
     """Sources fetched and read: pages to extract, article links to fetch, rejects."""
 
-    pages: list[InputRef] = field(default_factory=list)
+    pages: list[InputRef | Sighting] = field(default_factory=list)  # 304: unchanged page
     links: list[Link] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
 
@@ -80,9 +80,9 @@ class Expanded:
 def _read_source(result: FetchResult, out: Expanded) -> list[str]:
     """File one fetched source into `out`; returns further sources (sitemap children)."""
     kind = detect_kind((result.body or b"")[:8192], result.url, result.content_type)
-    if kind not in LINK_KINDS:
+    if result.error or result.not_modified or kind not in LINK_KINDS:
         ref = outcome(result, None)
-        out.pages.append(ref) if isinstance(ref, InputRef) else out.rejects.append(ref)
+        out.rejects.append(ref) if isinstance(ref, Reject) else out.pages.append(ref)
         return []
     try:
         links = read_links(result.body or b"", result.final_url or result.url, kind)
@@ -103,14 +103,10 @@ def expand_sources(db: str, urls: list[str], run_id: str, settings: Settings) ->
     for _depth in range(MAX_SITEMAP_DEPTH):
         if not todo:
             break
-        results = fetch_many(todo, policy_of(settings), store=store)
-        fetches.store_fetches(warehouse(db), results, run_id)
-        todo = []
-        for r in results:
-            if r.error or r.not_modified:
-                out.rejects.append(Reject(r.url, "fetch failed", r.error or "not modified"))
-            else:
-                todo += _read_source(r, out)
+        con = warehouse(db)  # pages stored before are asked for conditionally
+        results = fetch_many(todo, policy_of(settings), fetches.validators(con, todo), store=store)
+        fetches.store_fetches(con, results, run_id)
+        todo = [child for r in results for child in _read_source(r, out)]
     progress.advance("sources", len(urls), len(urls))
     return out
 
@@ -121,7 +117,7 @@ def fetch_articles(
 ) -> list[InputRef | Reject | Sighting]:
     """Fetch a batch of article links (conditionally where a version is stored)."""
     con = warehouse(db)
-    by_url = {link.url: link for link in links}
+    by_url = {fetches.normalized(link.url): link for link in links}  # as the fetcher reports them
     validators = fetches.validators(con, list(by_url))
     results = fetch_many(
         list(by_url), policy_of(settings), validators, store=SnapshotStore(snapshot_dir(db))

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 import duckdb
 import pyarrow as pa
 
-from tasks.fetch import FETCH_COLUMNS, FetchResult
+from pressdiff.errors import BlockedURLError
+from tasks.fetch import FETCH_COLUMNS, FetchResult, normalize_url
 from warehouse.store import insert_arrow
 
 COLUMNS = (*FETCH_COLUMNS, "content_type", "snapshot")
@@ -30,13 +31,27 @@ def store_fetches(
 def validators(
     con: duckdb.DuckDBPyConnection, urls: list[str]
 ) -> dict[str, tuple[str | None, str | None]]:
-    """url -> (ETag, Last-Modified) of its latest successful fetch, for URLs with a version."""
-    wanted = pa.table({"url": urls})  # noqa: F841
+    """url -> (ETag, Last-Modified) of its latest fetch that was stored as a version or a
+    sighting: a body that was rejected, or never stored, is fetched in full again."""
+    wanted = pa.table({"url": [normalized(u) for u in urls]})  # noqa: F841
     rows = con.execute(
-        """SELECT f.url, arg_max(f.etag, f.fetched_at), arg_max(f.last_modified, f.fetched_at)
+        """WITH stored AS (
+               SELECT source, seen_at FROM core.versions
+               UNION ALL SELECT source, seen_at FROM core.sightings
+           )
+           SELECT f.url, arg_max(f.etag, f.fetched_at), arg_max(f.last_modified, f.fetched_at)
            FROM core.fetches f SEMI JOIN wanted USING (url)
+           SEMI JOIN stored s ON s.source = f.url AND s.seen_at = f.fetched_at
            WHERE f.status_code = 200 AND f.error IS NULL
              AND (f.etag IS NOT NULL OR f.last_modified IS NOT NULL)
            GROUP BY f.url"""
     ).fetchall()
     return {url: (etag, lm) for url, etag, lm in rows}
+
+
+def normalized(url: str) -> str:
+    """`url` as the fetcher records it (unchanged when the fetcher would refuse it)."""
+    try:
+        return normalize_url(url)
+    except BlockedURLError:
+        return url

@@ -1,9 +1,8 @@
-"""MinHash signatures, band keys, anchors, and the proposed DuckDB candidate query."""
+"""MinHash signatures, band keys, anchors, and the warehouse's candidate query."""
 
 from __future__ import annotations
 
-import json
-import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -14,10 +13,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tasks import minhash as mh
+from tasks.article import Article, Document
+from tasks.extract import extract_document
 from tasks.shingles import jaccard, shingles
-from tasks.typography import comparison_form, words
-from tests.conftest import ROOT, corpus
+from tasks.typography import comparison_form, text_hash, words
+from tests.conftest import corpus
 from tests.tasks.republish import benchmark_bodies, republish
+from warehouse import dedupe
+from warehouse.connection import connect
+from warehouse.store import store_articles
 
 WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFG0123456789", min_size=1, max_size=12)
 SEP = st.sampled_from([" ", " ", " ", ", ", ". ", " - ", "-", "'", ".", " (", ") "])
@@ -136,96 +140,100 @@ def test_anchors_find_what_bands_miss_in_generated_republications() -> None:
     assert by_anchor[accepted].mean() > by_band[accepted].mean()
 
 
-# -- warehouse/dedupe.sql.md, run as written ------------------------------------------------
+# -- the warehouse: warehouse/dedupe.py and warehouse/sql/dedupe_candidates.sql -------------
+
+DEDUPE = {"k": 3, "num_perm": 128, "bands": 32, "scale": 8}
+CANDIDATES = {"max_df": 100, "min_shared": 2, "min_share": 0.5}
+NOW = datetime(2024, 1, 1, tzinfo=UTC)
 
 
-def sql_blocks() -> list[str]:
-    return re.findall(r"```sql\n(.*?)```", (ROOT / "warehouse" / "dedupe.sql.md").read_text(), re.S)
+def store_documents(con: duckdb.DuckDBPyConnection, docs: list[Document]) -> list[str]:
+    """Extract and store `docs` as the ingest flow does; their new version ids, in order."""
+    articles = [extract_document(d) for d in docs]
+    assert all(isinstance(a, Article) for a in articles)
+    result = store_articles(con, articles, "run", NOW)
+    assert result.versions_new == len(docs)
+    return result.new_version_ids
 
 
-def store(con: duckdb.DuckDBPyConnection, ids: list[str], norms: list[str]) -> None:
-    """Sketch `norms` and insert them as the task would, marking them new."""
-    sk = mh.sketch(norms)
-    keys = mh.band_keys(sk.signatures, 32)
-    ok = np.flatnonzero(sk.n_shingles > 0)
-    vid = np.array(ids)[ok]
-    sketches = pa.table(
+def store_norms(con: duckdb.DuckDBPyConnection, ids: list[str], norms: list[str]) -> None:
+    """Write versions of comparison forms directly, one article each."""
+    rows = pa.table(  # noqa: F841 - read by DuckDB
         {
-            "version_id": vid,
-            "n_shingles": sk.n_shingles[ok].astype(np.int32),
-            "n_anchors": sk.anchors.lengths[ok].astype(np.int32),
-            "signature": pa.array(list(sk.signatures[ok]), pa.list_(pa.uint32())),
-            "params": [json.dumps({"num_perm": 128, "bands": 32, "anchor_scale": 8})] * len(ok),
+            "version_id": ids,
+            "article_id": [f"article-{v}" for v in ids],
+            "version_no": [1] * len(ids),
+            "seen_at": [NOW] * len(ids),
+            "text": norms,
+            "norm": norms,
+            "text_hash": [text_hash(n) for n in norms],
+            "n_words": [len(words(n)) for n in norms],
         }
     )
-    bands = pa.table(
-        {
-            "version_id": np.repeat(vid, 32),
-            "band": np.tile(np.arange(32, dtype=np.uint8), len(ok)),
-            "key": keys[ok].reshape(-1),
-        }
+    con.execute("INSERT INTO core.versions BY NAME SELECT * FROM rows")
+
+
+def test_warehouse_finds_the_seed_pair_incrementally(tmp_path: Path) -> None:
+    seeds = corpus("seeds")
+    wire_doc, copy_doc = (
+        Document(str(p), str(p), text=p.read_text(encoding="utf-8"))
+        for p in sorted(seeds.glob("*.txt"))
     )
-    anchors = pa.table(
-        {
-            "version_id": np.repeat(vid, sk.anchors.lengths[ok]),
-            "key": np.concatenate([sk.anchors.row(int(i)) for i in ok]),
-        }
-    )
-    for table, name in (
-        (sketches, "dedupe_sketches"),
-        (bands, "lsh_bands"),
-        (anchors, "dedupe_anchors"),
-    ):
-        con.register("batch", table)
-        con.execute(f"INSERT INTO {name} SELECT * FROM batch")
-        con.unregister("batch")
-    con.executemany("INSERT INTO new_versions VALUES (?)", [[v] for v in vid])
+    others = [
+        Document(f"body{i}", f"body{i}", text=b.text)
+        for i, b in enumerate(benchmark_bodies(corpus())[:40])
+    ]
+    con = connect(tmp_path / "w.duckdb")
+    first_ids = store_documents(con, [wire_doc, *others])
+    assert dedupe.index_versions(con, first_ids, **DEDUPE) == 41
+    assert dedupe.index_versions(con, first_ids, **DEDUPE) == 0  # nothing is sketched twice
+    first = dedupe.candidates(con, first_ids, **CANDIDATES)
+    assert all(c.version_a < c.version_b for c in first)
 
-
-def seed_norms() -> list[str]:
-    from tests.tasks.test_stories import seed_docs
-
-    return [d.norm_text for d in seed_docs(corpus("seeds"))]
-
-
-def test_sql_proposal_finds_the_seed_pair_incrementally(tmp_path: Path) -> None:
-    ddl, query = sql_blocks()
-    params = {"max_df": 100, "min_shared": 2, "min_share": 0.5}
-    wire, copy = seed_norms()
-    others = [comparison_form(b.text) for b in benchmark_bodies(corpus())[:40]]
-    con = duckdb.connect(str(tmp_path / "dedupe.duckdb"))
-    con.execute(ddl)
-    store(con, ["wire"] + [f"other{i}" for i in range(len(others))], [wire, *others])
-    first = con.execute(query, params).fetchall()
-    con.execute("DELETE FROM new_versions")
-    store(con, ["copy"], [copy])
-    rows = con.execute(query, params).fetchall()
+    (copy,) = store_documents(con, [copy_doc])
+    assert dedupe.index_versions(con, [copy], **DEDUPE) == 1
+    (wire,) = con.execute(
+        "SELECT version_id FROM core.versions WHERE source = ?", [wire_doc.source]
+    ).fetchone()
+    rows = dedupe.candidates(con, [copy], **CANDIDATES)
     # the copy keeps under half the wire story: its only candidate is the wire story
-    assert [r[:2] for r in rows] == [("copy", "wire")]
-    _, _, method, bands_shared, anchors_shared, est = rows[0]
-    assert "anchor" in method and anchors_shared >= 20
-    sk = mh.sketch([copy, wire])
-    assert est == pytest.approx(mh.estimated_jaccard(sk.signatures[0], sk.signatures[1]))
-    assert bands_shared == int(
-        (mh.band_keys(sk.signatures, 32)[0] == mh.band_keys(sk.signatures, 32)[1]).sum()
-    )
-    assert all(r[0] < r[1] for r in first)
+    assert [(c.version_a, c.version_b) for c in rows] == [tuple(sorted((wire, copy)))]
+    assert "anchor" in rows[0].method
+    norm = dict(con.execute("SELECT version_id, norm FROM core.versions").fetchall())
+    sk = mh.sketch([norm[wire], norm[copy]])
+    est = mh.estimated_jaccard(sk.signatures[0], sk.signatures[1])
+    assert rows[0].estimated_jaccard == pytest.approx(est)
+    keys = mh.band_keys(sk.signatures, 32)
+    shared_bands, shared_anchors = con.execute(
+        """SELECT (SELECT count(*) FROM core.lsh_bands a JOIN core.lsh_bands b USING (band, key)
+                   WHERE a.version_id = $wire AND b.version_id = $copy),
+                  (SELECT count(*) FROM core.dedupe_anchors a JOIN core.dedupe_anchors b
+                   USING (key) WHERE a.version_id = $wire AND b.version_id = $copy)""",
+        {"wire": wire, "copy": copy},
+    ).fetchone()
+    assert shared_bands == int((keys[0] == keys[1]).sum())
+    assert shared_anchors >= 20
+    assert (rows[0].method == "anchor") == (shared_bands == 0)
 
 
-def test_sql_proposal_agrees_with_the_in_memory_candidates(tmp_path: Path) -> None:
-    ddl, query = sql_blocks()
+def test_warehouse_candidates_agree_with_the_in_memory_candidates(tmp_path: Path) -> None:
     bodies = benchmark_bodies(corpus())[:60]
     norms = [comparison_form(b.text) for b in bodies]
     norms += [comparison_form(republish(b.text, seed=i).text) for i, b in enumerate(bodies)]
     ids = [f"v{i:03d}" for i in range(len(norms))]
-    con = duckdb.connect(str(tmp_path / "dedupe.duckdb"))
-    con.execute(ddl)
-    store(con, ids, norms)
-    rows = con.execute(query, {"max_df": 100, "min_shared": 2, "min_share": 0.5}).fetchall()
+    con = connect(tmp_path / "w.duckdb")
+    store_norms(con, ids, norms)
+    assert dedupe.index_versions(con, ids, **DEDUPE) == len(ids)
+    rows = dedupe.candidates(con, ids, **CANDIDATES)
+    assert all(c.version_a < c.version_b for c in rows)
     sk = mh.sketch(norms)
     pairs = np.vstack(
         [mh.band_candidates(mh.band_keys(sk.signatures, 32)), mh.anchor_candidates(sk.anchors)[0]]
     )
     expected = {(ids[a], ids[b]) for a, b in pairs.tolist()}
-    assert {(r[0], r[1]) for r in rows} == expected
+    assert {(c.version_a, c.version_b) for c in rows} == expected
     assert {(f"v{i:03d}", f"v{i + 60:03d}") for i in range(60)} <= expected
+    for c in rows:
+        a, b = ids.index(c.version_a), ids.index(c.version_b)
+        est = mh.estimated_jaccard(sk.signatures[a], sk.signatures[b])
+        assert c.estimated_jaccard == pytest.approx(est)
