@@ -43,5 +43,5 @@ def tick(
         )
         summary.status = close_run(db, run_id, summary.counts())
         publish_summary(summary)
-        publish_notable(db, run_id)
+        publish_notable(db, run_id, s.webhooks)
         return summary

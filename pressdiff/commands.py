@@ -119,7 +119,14 @@ DEMO_QUERIES = [
         "from comparisons c join versions o on o.version_id = c.old_version_id "
         "join versions n on n.version_id = c.new_version_id order by c.relation, new",
     ),
+    (
+        "Stories: who ran the wire story, and how much of it",
+        "select a.url, m.is_original, round(m.jaccard, 2) as jaccard, "
+        "round(m.containment, 2) as containment from story_members m "
+        "join articles a using (article_id) order by m.is_original desc, a.url",
+    ),
     ("Terms swapped", "select * from term_swaps"),
+    ("Notable revisions", "select url, rule, detail from notable_changes order by url, rule"),
 ]
 
 

@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     # Scheduled runs
     poll_every: int = Field(900, ge=1, description="Seconds between polls of a source.")
     revisit_horizon_days: int = Field(30, ge=1, description="Stop revisiting after this.")
+    webhooks: dict[str, str] = Field(
+        default_factory=dict,
+        description='Notable-change rule (or "*") -> URL that gets a JSON summary per run; '
+        'from the environment as JSON: PRESSDIFF_WEBHOOKS=\'{"headline changed": "https://…"}\'',
+    )
     revisit_scale: float = Field(
         1.0, gt=0, description="Multiply every revisit interval (tests and demos: < 1)."
     )

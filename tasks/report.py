@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from prefect import task
+import httpx
+from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
@@ -84,9 +85,45 @@ def publish_summary(summary: RunSummary) -> None:
     )
 
 
+def notable_markdown(run_id: str, rows: list[tuple[str, str, str]]) -> str:
+    """The run's notable changes (url, rule, detail) as Markdown."""
+    lines = [f"# Notable changes in run `{run_id}`", ""]
+    if not rows:
+        return "\n".join([*lines, "No revision in this run matched a rule."])
+    lines += ["| article | rule | detail |", "|---|---|---|"]
+    lines += [f"| {u} | {r} | {d.replace('|', '/')[:200]} |" for u, r, d in rows]
+    return "\n".join(lines)
+
+
+def webhook_payloads(
+    run_id: str, rows: list[tuple[str, str, str]], webhooks: dict[str, str]
+) -> dict[str, dict]:
+    """URL -> the JSON summary it gets: the run's changes matching its rule ("*": all)."""
+    out: dict[str, dict] = {}
+    for rule, target in webhooks.items():
+        hits = [{"url": u, "rule": r, "detail": d} for u, r, d in rows if rule in ("*", r)]
+        if hits:
+            payload = out.setdefault(target, {"run_id": run_id, "changes": []})
+            payload["changes"] += [h for h in hits if h not in payload["changes"]]
+    return out
+
+
+def post_webhooks(payloads: dict[str, dict], timeout: float = 10.0) -> dict[str, str]:
+    """POST each payload; returns target -> 'ok' or what went wrong (never raises)."""
+    results = {}
+    for target, payload in payloads.items():
+        try:
+            r = httpx.post(target, json=payload, timeout=timeout)
+            results[target] = "ok" if r.is_success else f"HTTP {r.status_code}"
+        except httpx.HTTPError as exc:
+            results[target] = f"{type(exc).__name__}: {exc}"
+    return results
+
+
 @task(name="publish-notable", cache_policy=NO_CACHE)
-def publish_notable(db: str, run_id: str) -> int:
-    """Attach the run's notable changes (the notable_changes view) as a Markdown artifact."""
+def publish_notable(db: str, run_id: str, webhooks: dict[str, str] | None = None) -> int:
+    """Publish the run's notable changes (the notable_changes view): a Markdown artifact,
+    and a JSON summary to each configured webhook whose rule matched."""
     rows = (
         warehouse(db)
         .execute(
@@ -96,15 +133,12 @@ def publish_notable(db: str, run_id: str) -> int:
         )
         .fetchall()
     )
-    lines = [f"# Notable changes in run `{run_id}`", ""]
-    if rows:
-        lines += ["| article | rule | detail |", "|---|---|---|"]
-        lines += [f"| {u} | {r} | {d.replace('|', '/')[:200]} |" for u, r, d in rows]
-    else:
-        lines.append("No revision in this run matched a rule.")
     create_markdown_artifact(
-        "\n".join(lines),
+        notable_markdown(run_id, rows),
         key="notable-changes",
         description="Revisions flagged by the notable_changes rules",
     )
+    for target, result in post_webhooks(webhook_payloads(run_id, rows, webhooks or {})).items():
+        if result != "ok":
+            get_run_logger().warning("webhook %s failed: %s", target, result)
     return len(rows)

@@ -36,6 +36,7 @@ class Request:
     path: str
     headers: dict[str, str]  # names in lower case
     at: float  # time.monotonic() on arrival
+    body: bytes = b""  # what a POST sent
 
 
 @dataclass(slots=True)
@@ -158,12 +159,16 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._answer(send_body=False)
 
+    def do_POST(self) -> None:
+        self._answer(send_body=True)
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def _answer(self, send_body: bool) -> None:
         headers = {k.lower(): v for k, v in self.headers.items()}
-        request = Request(self.command, self.path, headers, time.monotonic())
+        body = self.rfile.read(int(headers.get("content-length", 0) or 0))
+        request = Request(self.command, self.path, headers, time.monotonic(), body)
         app = self.server.app
         app.requests.append(request)
         response = app.respond(request)

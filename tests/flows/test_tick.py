@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -34,13 +35,13 @@ def feed(base: str, *paths: str) -> str:
     )
 
 
-def settings() -> Settings:
-    return Settings(allow_private=True, host_delay=0, fetch_retries=0, workers=0)
+def settings(**kw) -> Settings:
+    return Settings(allow_private=True, host_delay=0, fetch_retries=0, workers=0, **kw)
 
 
-def run(db: Path, **kw):
+def run(db: Path, s: Settings | None = None, **kw):
     try:
-        return tick(db=str(db), settings=settings(), **kw)
+        return tick(db=str(db), settings=s or settings(), **kw)
     finally:
         close_warehouse(str(db))
 
@@ -101,7 +102,9 @@ def test_two_ticks_track_revisit_and_reschedule(tmp_path, site):
             etag='"a2"',
         ),
     )
-    second = run(db, force=True)
+    site.set("/hook", Response(204))
+    hooks = {"headline changed": site.url("/hook"), "correction added": site.url("/none")}
+    second = run(db, settings(webhooks=hooks), force=True)
     assert (second.versions_new, second.unchanged, second.rejected) == (1, 1, 0)
     # the unchanged article cost a 304, the changed one a 200 and a revision comparison
     assert [h.headers.get("if-none-match") for h in site.hits("/b")] == [None, '"b1"']
@@ -123,6 +126,13 @@ def test_two_ticks_track_revisit_and_reschedule(tmp_path, site):
         ("headline changed",),
         ("number changed",),
     ]
+    # the webhook of the rule that matched got one JSON summary; the other got nothing
+    (post,) = site.hits("/hook")
+    assert post.method == "POST" and json.loads(post.body) == {
+        "run_id": rows(db, "select max_by(run_id, started_at) from runs")[0][0],
+        "changes": [{"url": site.url("/a"), "rule": "headline changed", "detail": ""}],
+    }
+    assert site.hits("/none") == []
     # a change brings the next check sooner than an unchanged streak does
     (a_next,), (b_next,) = rows(db, "select next_check_at from tracked_articles order by url")
     assert a_next < b_next
