@@ -49,12 +49,13 @@ from pressdiff.prefect_env import configure
 db, warm_db, workers = sys.argv[2], sys.argv[3], int(sys.argv[4])
 configure(db)
 from flows.ingest import ingest
+from pressdiff.settings import Settings
 from tasks.load import close_warehouse
 paths = json.load(open(sys.argv[1]))
-ingest(sources=paths[:20], db=warm_db, workers=workers)   # start Prefect and the pool
+ingest(sources=paths[:20], db=warm_db, settings=Settings(workers=workers))  # warm up
 close_warehouse(warm_db)
 t = time.perf_counter()
-s = ingest(sources=paths, db=db, workers=workers)
+s = ingest(sources=paths, db=db, settings=Settings(workers=workers))
 close_warehouse(db)
 print(json.dumps({"steady_s": time.perf_counter() - t, "versions": s.versions_new,
                   "rejected": s.rejected, "unchanged": s.unchanged}))
@@ -69,11 +70,12 @@ def pages(n: int) -> list[str]:
     return mixed[:n]
 
 
-def timed(cmd: list[str], env: dict) -> tuple[float, str]:
+def timed(cmd: list[str], env: dict, ok: tuple[int, ...] = (0, 1)) -> tuple[float, str]:
+    """Wall time and stdout of `cmd`; exits on a return code not in `ok` (1: rejects)."""
     t = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, check=False)
     elapsed = time.perf_counter() - t
-    if proc.returncode not in (0, 1):
+    if proc.returncode not in ok:
         sys.exit(f"{' '.join(cmd[:4])} failed:\n{proc.stderr[-2000:]}")
     return elapsed, proc.stdout
 

@@ -19,8 +19,6 @@ from tasks.load import compare_versions, store_batch
 from tasks.web import fetch_articles
 from warehouse.store import StoreResult
 
-DEDUPE_BATCH = 2000  # new versions matched against the warehouse per task run
-
 
 def process(
     db: str, run_id: str, refs: list[InputRef], links: list[Link], s: Settings
@@ -30,22 +28,29 @@ def process(
     fetched: Iterable = (
         fetch_articles(db, batch, run_id, s) for batch in batched(links, s.batch_size)
     )
-    stored, pending = StoreResult(), None
+    stored, pending, compared = StoreResult(), None, 0
     for batch in chain(local, fetched):
         future = extract_batch.submit(batch, s.workers, s.max_file_bytes, s.min_words)
         if pending is not None:
-            stored.add(store_batch(db, pending.result(), run_id))
+            compared += finish(db, run_id, pending.result(), stored, s)
         pending = future
     if pending is not None:
-        stored.add(store_batch(db, pending.result(), run_id))
-    republished = [
-        pair
-        for ids in batched(stored.new_version_ids, DEDUPE_BATCH)
-        for pair in find_stories(db, ids, run_id, **s.dedupe_params())
-    ]
-    compared = sum(
-        compare_versions(db, pairs, relation, run_id, s.same_threshold, s.change_threshold)
-        for relation, todo in (("revision", stored.revisions), ("republication", republished))
-        for pairs in batched(todo, s.batch_size)
-    )
+        compared += finish(db, run_id, pending.result(), stored, s)
     return stored, compared
+
+
+def finish(db: str, run_id: str, results: list, stored: StoreResult, s: Settings) -> int:
+    """Store one extracted batch, match it against the warehouse and compare what is new
+    (while the next batch is being extracted); returns how many comparisons it made."""
+    batch = store_batch(db, results, run_id)
+    stored.add(batch)
+    republished = (
+        find_stories(db, batch.new_version_ids, run_id, **s.dedupe_params())
+        if batch.new_version_ids
+        else []
+    )
+    return sum(
+        compare_versions(db, pairs, relation, run_id, s.same_threshold, s.change_threshold)
+        for relation, pairs in (("revision", batch.revisions), ("republication", republished))
+        if pairs
+    )
