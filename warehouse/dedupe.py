@@ -71,35 +71,37 @@ def index_versions(
         }
     )
     n_anchors = np.diff(sk.anchors.offsets)
-    live = sk.n_shingles > 0
-    id_arr = np.array(ids, dtype=object)
+    live = np.flatnonzero(sk.n_shingles > 0)
+    id_arr = pa.array(ids, pa.string())
+    n = len(ids)
+    # Arrow arrays built from numpy buffers: no Python object per band or anchor
+    signature = pa.FixedSizeListArray.from_arrays(pa.array(sk.signatures.reshape(-1)), num_perm)
     insert_arrow(
         con,
         "core.dedupe_sketches",
         {
-            "version_id": ids,
-            "n_shingles": sk.n_shingles.astype(np.int32).tolist(),
-            "n_anchors": n_anchors.astype(np.int32).tolist(),
-            "signature": [s.tolist() for s in sk.signatures],
-            "params": [params] * len(ids),
+            "version_id": id_arr,
+            "n_shingles": pa.array(sk.n_shingles.astype(np.int32)),
+            "n_anchors": pa.array(n_anchors.astype(np.int32)),
+            "signature": signature.cast(pa.list_(pa.uint32())),
+            "params": pa.array([params] * n, pa.string()),
         },
     )
-    live_ids = id_arr[live]
     insert_arrow(
         con,
         "core.lsh_bands",
         {
-            "version_id": np.repeat(live_ids, bands).tolist(),
-            "band": np.tile(np.arange(bands, dtype=np.uint8), len(live_ids)).tolist(),
-            "key": keys[live].reshape(-1),
+            "version_id": id_arr.take(pa.array(np.repeat(live, bands))),
+            "band": pa.array(np.tile(np.arange(bands, dtype=np.uint8), len(live))),
+            "key": pa.array(keys[live].reshape(-1)),
         },
     )
     insert_arrow(
         con,
         "core.dedupe_anchors",
         {
-            "version_id": np.repeat(id_arr, n_anchors).tolist(),
-            "key": sk.anchors.values,
+            "version_id": id_arr.take(pa.array(np.repeat(np.arange(n), n_anchors))),
+            "key": pa.array(sk.anchors.values),
         },
     )
     return len(ids)
