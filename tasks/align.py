@@ -53,11 +53,9 @@ from bisect import bisect_right
 from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Literal
 
 import numpy as np
-from prefect import task
-from prefect.cache_policies import NO_CACHE
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
@@ -137,16 +135,6 @@ class Comparison:
     title_changed: bool
     edits: tuple[SentenceEdit, ...]
     phrases: tuple[PhraseEdit, ...]
-
-
-class Version(Protocol):
-    """Anything with a title and sentences, such as `tasks.article.Article`."""
-
-    @property
-    def title(self) -> str | None: ...
-
-    @property
-    def sentences(self) -> Sequence[Sentence]: ...
 
 
 # ---------------------------------------------------------------- noise
@@ -648,17 +636,3 @@ def compare(
         edits=tuple(edits),
         phrases=tuple(phrase_edits_for(edits, old_sentences, new_sentences)),
     )
-
-
-# ---------------------------------------------------------------- tasks
-
-
-@task(name="compare-pairs", cache_policy=NO_CACHE)  # inputs are whole texts: never hash them
-def compare_pairs(
-    pairs: Sequence[tuple[Version, Version]], same: float = 0.9, change: float = 0.5
-) -> list[Comparison]:
-    """Compare a batch of (old, new) versions, one task run for the whole batch."""
-    return [
-        compare(old.title, old.sentences, new.title, new.sentences, same=same, change=change)
-        for old, new in pairs
-    ]

@@ -16,12 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tasks.align import (
-    Comparison,
     PhraseEdit,
     SentenceEdit,
     align,
     compare,
-    compare_pairs,
     comparison_key,
     is_boilerplate,
     phrase_edits,
@@ -179,20 +177,6 @@ def test_seed_pair_is_swaps_and_cuts_only(seeds: Path) -> None:
     ]
     swaps = [(p.removed, p.inserted) for p in result.phrases]
     assert (swaps.count(islamic_state), swaps.count(is_), swaps.count(islamist)) == (4, 4, 1)
-
-
-@pytest.mark.corpus
-def test_seed_pair_through_the_task(seeds: Path) -> None:
-    class Version:
-        def __init__(self, title: str | None, sentences: list[Sentence]) -> None:
-            self.title, self.sentences = title, sentences
-
-    wire = pipeline_sentences((seeds / "000_b4ab9eb716f0ff46.txt").read_text())
-    copy = pipeline_sentences((seeds / "001_6f49e0fbfe08af1d.txt").read_text())
-    pairs = [(Version("A title", wire), Version("A title", copy))] * 2
-    results = compare_pairs.fn(pairs)
-    assert results == [compare("A title", wire, "A title", copy)] * 2
-    assert all(isinstance(r, Comparison) for r in results)
 
 
 # ---------------------------------------------------------------- properties
