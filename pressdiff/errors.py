@@ -6,7 +6,6 @@ PressdiffError                 base: one clear sentence, shown without a traceba
 │   └── WarehouseLockedError   another process holds the DuckDB file
 ├── NotFoundError              an id or URL the warehouse does not know (exit 2)
 ├── InputError                 one input cannot become a version; recorded as a reject
-│   └── ExtractionError        the input was read but held no article text
 └── FetchError                 one HTTP attempt failed; recorded in fetches
     └── BlockedURLError        a URL was refused before any request (scheme, address, robots)
 """
@@ -43,10 +42,6 @@ class InputError(PressdiffError):
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
         self.detail = detail
-
-
-class ExtractionError(InputError):
-    """The input was read but held no article text."""
 
 
 class FetchError(PressdiffError):

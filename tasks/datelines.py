@@ -81,10 +81,3 @@ def split_dateline(paragraph: str) -> tuple[str | None, str]:
     if not m or len(paragraph) - m.end() < 20:
         return None, paragraph
     return m.group("dateline").strip(), paragraph[m.end() :]
-
-
-def place_of(dateline: str | None) -> str | None:
-    """The place of a dateline without agency or day: `ANKARA (Reuters)` -> `ANKARA`."""
-    if not dateline:
-        return None
-    return re.split(r"[,(]", dateline, maxsplit=1)[0].strip()

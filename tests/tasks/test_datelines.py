@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.datelines import Header, place_of, split_dateline, split_header
+from tasks.datelines import Header, split_dateline, split_header
 from tasks.segment import split_paragraphs
 
 BODY = "Officials said on Wednesday that the talks had gone well."
@@ -141,18 +141,3 @@ def test_dateline_needs_twenty_characters_after_it() -> None:
 )
 def test_accented_place_names_are_datelines(prefix: str, dateline: str) -> None:
     assert split_dateline(prefix + BODY) == (dateline, BODY)
-
-
-@pytest.mark.parametrize(
-    ("dateline", "place"),
-    [
-        ("ANKARA (Reuters)", "ANKARA"),
-        ("WASHINGTON, Feb 8 (Reuters)", "WASHINGTON"),
-        ("SAN JOSE, Calif. (AP)", "SAN JOSE"),
-        ("ANKARA", "ANKARA"),
-        ("", None),
-        (None, None),
-    ],
-)
-def test_place_of(dateline: str | None, place: str | None) -> None:
-    assert place_of(dateline) == place

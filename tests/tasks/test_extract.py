@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from tasks.article import Article, Document, InputRef, Reject, Sentence
-from tasks.datelines import place_of
 from tasks.extract import (
     HTML_EXTRACTOR,
     TEXT_EXTRACTOR,
@@ -140,10 +139,10 @@ def test_quote_style_does_not_leak_into_the_comparison_form() -> None:
     assert {r[b].norm for _, b in SHARED} <= wire_norms
 
 
-def test_seed_datelines_share_a_place() -> None:
+def test_seed_datelines_are_fields() -> None:
     _, wire = seed(WIRE)
     _, rep = seed(REPUBLICATION)
-    assert place_of(wire.dateline) == place_of(rep.dateline) == "ANKARA"
+    assert (wire.dateline, rep.dateline) == ("ANKARA (Reuters)", "ANKARA")
 
 
 # ---------------------------------------------------------------- HTML
