@@ -11,7 +11,6 @@ best.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -168,24 +167,30 @@ def store_pairs(
     return len(pairs)
 
 
-def component(con: duckdb.DuckDBPyConnection, seeds: Iterable[str]) -> tuple[set[str], list]:
-    """The versions connected to `seeds` through verified pairs, and those pairs."""
-    edges = con.execute(
-        """SELECT version_a, version_b, method, estimated_jaccard, shared, n_a, n_b, params
-           FROM core.duplicate_pairs"""
-    ).fetchall()
-    graph: dict[str, list[tuple]] = defaultdict(list)
-    for e in edges:
-        graph[e[0]].append(e)
-        graph[e[1]].append(e)
-    seen, todo, picked = set(seeds), list(seeds), {}
-    while todo:
-        for e in graph.get(todo.pop(), ()):
-            picked[(e[0], e[1])] = e
-            for v in e[:2]:
-                if v not in seen:
-                    seen.add(v)
-                    todo.append(v)
+def component(con: duckdb.DuckDBPyConnection, seeds: Iterable[str]) -> tuple[set[str], list[Pair]]:
+    """Every version of every article connected to `seeds` through verified pairs, and
+    those pairs: grown from the seeds a step at a time, reading only the pairs it needs."""
+    seen: set[str] = set()
+    frontier, picked = set(seeds), {}
+    while frontier:
+        step = _ids(frontier)  # noqa: F841
+        rows = con.execute(
+            """WITH versions AS (
+                   SELECT version_id FROM core.versions WHERE article_id IN (
+                       SELECT article_id FROM core.versions SEMI JOIN step USING (version_id))
+               )
+               SELECT version_a, version_b, method, estimated_jaccard, shared, n_a, n_b,
+                      params, v.version_id
+               FROM versions v LEFT JOIN core.duplicate_pairs p
+                 ON p.version_a = v.version_id OR p.version_b = v.version_id"""
+        ).fetchall()
+        seen |= frontier
+        frontier = set()
+        for *edge, version in rows:
+            reached = {version} | ({edge[0], edge[1]} if edge[0] is not None else set())
+            frontier |= reached - seen
+            if edge[0] is not None:
+                picked[(edge[0], edge[1])] = tuple(edge)
     return seen, [_pair(e) for e in picked.values()]
 
 
