@@ -12,7 +12,7 @@ import pyarrow as pa
 from tasks.align import Comparison
 from tasks.article import Sentence
 from tasks.typography import stable_id
-from warehouse.store import insert_arrow
+from warehouse.store import Columns, insert_arrow
 from warehouse.transaction import transaction
 
 
@@ -73,18 +73,10 @@ def store_comparisons(
     now: datetime,
 ) -> int:
     """Write (old, new, relation, comparison) results; a pair already compared is replaced."""
-    cmp: dict[str, list] = {}
-    edits: dict[str, list] = {}
-    phrases: dict[str, list] = {}
-
-    def put(cols: dict[str, list], **values: object) -> None:
-        for k, v in values.items():
-            cols.setdefault(k, []).append(v)
-
+    cmp, edits, phrases = Columns(), Columns(), Columns()
     for old, new, relation, c in results:
         cid = comparison_id(old, new, relation)
-        put(
-            cmp,
+        cmp.add(
             comparison_id=cid,
             old_version_id=old,
             new_version_id=new,
@@ -101,8 +93,7 @@ def store_comparisons(
             run_id=run_id,
         )
         for no, e in enumerate(c.edits, start=1):
-            put(
-                edits,
+            edits.add(
                 comparison_id=cid,
                 edit_no=no,
                 kind=e.kind,
@@ -113,8 +104,7 @@ def store_comparisons(
                 similarity=e.similarity,
             )
         for p in c.phrases:
-            put(
-                phrases,
+            phrases.add(
                 comparison_id=cid,
                 old_sentence_no=p.old_sentence_no,
                 new_sentence_no=p.new_sentence_no,

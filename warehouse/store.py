@@ -59,6 +59,15 @@ def article_id_of(article: Article) -> str:
     return stable_id("article", article_key(article))
 
 
+class Columns(dict[str, list]):
+    """Rows gathered column by column, for one bulk insert."""
+
+    def add(self, **values: object) -> None:
+        """Append one row."""
+        for k, v in values.items():
+            self.setdefault(k, []).append(v)
+
+
 def insert_arrow(con: duckdb.DuckDBPyConnection, table: str, rows: dict[str, list]) -> None:
     """Bulk-insert columns `rows` into `table` by column name."""
     if not rows or not next(iter(rows.values())):
@@ -106,15 +115,8 @@ class _Batch:
             tl.entries.append((seen_at, h, version_id))
             tl.arrivals = max(tl.arrivals, no)
         self.elsewhere = elsewhere
-        self.cols: dict[str, dict[str, list]] = {
-            t: {} for t in ("articles", "versions", "sentences", "sightings")
-        }
+        self.cols = {t: Columns() for t in ("articles", "versions", "sentences", "sightings")}
         self.result = StoreResult()
-
-    def row(self, table: str, **values: object) -> None:
-        cols = self.cols[table]
-        for k, v in values.items():
-            cols.setdefault(k, []).append(v)
 
 
 def _add(b: _Batch, a: Article, seen_at: datetime, run_id: str) -> None:
@@ -125,8 +127,7 @@ def _add(b: _Batch, a: Article, seen_at: datetime, run_id: str) -> None:
     i = tl.at(seen_at)
     if i >= 0 and tl.entries[i][1] == a.text_hash:
         b.result.unchanged += 1
-        b.row(
-            "sightings",
+        b.cols["sightings"].add(
             version_id=tl.entries[i][2],
             seen_at=seen_at,
             run_id=run_id,
@@ -140,8 +141,7 @@ def _add(b: _Batch, a: Article, seen_at: datetime, run_id: str) -> None:
     version_id = stable_id("version", article_id, a.text_hash, *([str(k)] if k else []))
     if not tl.entries:
         b.result.articles_new += 1
-        b.row(
-            "articles",
+        b.cols["articles"].add(
             article_id=article_id,
             url=a.url,
             source_key=article_key(a),
@@ -156,8 +156,7 @@ def _add(b: _Batch, a: Article, seen_at: datetime, run_id: str) -> None:
     tl.arrivals += 1
     b.result.versions_new += 1
     b.result.new_version_ids.append(version_id)
-    b.row(
-        "versions",
+    b.cols["versions"].add(
         version_id=version_id,
         article_id=article_id,
         version_no=tl.arrivals,
@@ -176,8 +175,7 @@ def _add(b: _Batch, a: Article, seen_at: datetime, run_id: str) -> None:
         run_id=run_id,
     )
     for s in a.sentences:
-        b.row(
-            "sentences",
+        b.cols["sentences"].add(
             version_id=version_id,
             sentence_no=s.sentence_no,
             paragraph_no=s.paragraph_no,
@@ -228,8 +226,7 @@ def store_sightings(
             )
             continue
         b.result.unchanged += 1
-        b.row(
-            "sightings",
+        b.cols["sightings"].add(
             version_id=tl.entries[i][2],
             seen_at=s.seen_at,
             run_id=run_id,
@@ -243,12 +240,11 @@ def store_rejects(
     con: duckdb.DuckDBPyConnection, rejects: Iterable[Reject], run_id: str, now: datetime
 ) -> int:
     """Record every reject of a batch; returns how many."""
-    rows: dict[str, list] = {"source": [], "reason": [], "detail": [], "at": [], "run_id": []}
+    rows = Columns()
     for r in rejects:
-        for k, v in zip(rows, (r.source, r.reason, r.detail, now, run_id), strict=True):
-            rows[k].append(v)
+        rows.add(source=r.source, reason=r.reason, detail=r.detail, at=now, run_id=run_id)
     insert_arrow(con, "core.rejects", rows)
-    return len(rows["source"])
+    return len(rows.get("source", []))
 
 
 def start_run(
