@@ -193,7 +193,8 @@ def watch() -> None:
     "--kind",
     type=click.Choice(["feed", "sitemap", "page"]),
     default=None,
-    help="What the source is (default: guessed from the URL; polling sniffs it).",
+    help="What the source is (default: guessed from the URL; polling sniffs it). "
+    "A homepage watched as a feed is read through the feeds it advertises.",
 )
 @click.option("--every", default=None, help="Poll interval, e.g. 10m or 1h (default 15m).")
 @common

@@ -99,7 +99,7 @@ def poll_sources(db: str, run_id: str, settings: Settings, force: bool) -> int:
     pages = [(s.uri, None, None) for s in sources if s.kind == "page"]
     found = tracking.track(con, pages, None, now)
     for source in (s for s in sources if s.kind != "page"):
-        expanded = expand_sources.fn(db, [source.uri], run_id, settings)
+        expanded = expand_sources.fn(db, [source.uri], run_id, settings, follow_feeds=True)
         links = [(ln.url, ln.title, _when(ln.published_at)) for ln in expanded.links]
         found += tracking.track(con, links, source.source_id, now)
     tracking.polled(con, sources, now, timedelta(seconds=settings.poll_every))

@@ -16,6 +16,7 @@ from pressdiff.errors import InputError
 from pressdiff.settings import Settings
 from tasks.article import InputRef, Reject, Sighting
 from tasks.detect import detect_kind
+from tasks.feeds import advertised_feeds
 from tasks.fetch import FetchPolicy, FetchResult, fetch_many
 from tasks.links import LINK_KINDS, Link, read_links
 from tasks.load import warehouse
@@ -77,9 +78,15 @@ class Expanded:
     rejects: list[Reject] = field(default_factory=list)
 
 
-def _read_source(result: FetchResult, out: Expanded) -> list[str]:
-    """File one fetched source into `out`; returns further sources (sitemap children)."""
+def _read_source(result: FetchResult, out: Expanded, follow_feeds: bool) -> list[str]:
+    """File one fetched source into `out`; returns further sources: sitemap children, or
+    with `follow_feeds` the feeds an HTML page (a homepage) advertises."""
     kind = detect_kind((result.body or b"")[:8192], result.url, result.content_type)
+    if follow_feeds and kind == "html" and not (result.error or result.not_modified):
+        feeds = advertised_feeds(result.body or b"", result.final_url or result.url)
+        if not feeds:
+            out.rejects.append(Reject(result.url, "no feed", "the page advertises no feed"))
+        return feeds
     if result.error or result.not_modified or kind not in LINK_KINDS:
         ref = outcome(result, None)
         out.rejects.append(ref) if isinstance(ref, Reject) else out.pages.append(ref)
@@ -97,8 +104,11 @@ def _read_source(result: FetchResult, out: Expanded) -> list[str]:
 
 
 @task(name="expand-sources", cache_policy=NO_CACHE)
-def expand_sources(db: str, urls: list[str], run_id: str, settings: Settings) -> Expanded:
-    """Fetch the URLs a user named: pages become articles, feeds and sitemaps links."""
+def expand_sources(
+    db: str, urls: list[str], run_id: str, settings: Settings, follow_feeds: bool = False
+) -> Expanded:
+    """Fetch the URLs a user named: pages become articles, feeds and sitemaps links (with
+    `follow_feeds`, a page is a homepage whose advertised feeds are read instead)."""
     out, todo, store = Expanded(), list(urls), SnapshotStore(snapshot_dir(db))
     for _depth in range(MAX_SITEMAP_DEPTH):
         if not todo:
@@ -106,7 +116,7 @@ def expand_sources(db: str, urls: list[str], run_id: str, settings: Settings) ->
         con = warehouse(db)  # pages stored before are asked for conditionally
         results = fetch_many(todo, policy_of(settings), fetches.validators(con, todo), store=store)
         fetches.store_fetches(con, results, run_id)
-        todo = [child for r in results for child in _read_source(r, out)]
+        todo = [child for r in results for child in _read_source(r, out, follow_feeds)]
     progress.advance("sources", len(urls), len(urls))
     return out
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 import duckdb
 import pyarrow as pa
@@ -28,8 +29,11 @@ class Source:
 
 
 def guess_kind(uri: str) -> str:
-    """feed, sitemap or page, from the URL alone (polling sniffs the content anyway)."""
+    """feed, sitemap or page, from the URL alone (polling sniffs the content anyway); a
+    homepage is a feed source: polling follows the feeds it advertises."""
     low = uri.lower()
+    if urlsplit(uri).path in ("", "/"):
+        return "feed"
     if "sitemap" in low:
         return "sitemap"
     if any(k in low for k in ("rss", "atom", "/feed", "feed.", ".xml", "feeds.")):

@@ -174,3 +174,31 @@ def test_an_overlapping_tick_is_skipped(tmp_path, site):
         t.join()
     assert summary.status == "skipped: another tick is running"
     assert not db.exists() or rows(db, "select count(*) from runs") == [(0,)]
+
+
+def test_a_watched_homepage_is_read_through_the_feed_it_advertises(tmp_path, site):
+    site.set(
+        "/",
+        Response(
+            body=(
+                '<html><head><link rel="alternate" type="application/rss+xml" href="/feed.xml">'
+                "</head><body><h1>The Millbrook Herald</h1></body></html>"
+            )
+        ),
+    )
+    db = tmp_path / "w.duckdb"
+    con = warehouse(str(db))
+    source, _ = tracking.add_source(con, site.url("/"), None, None, datetime.now(UTC))
+    close_warehouse(str(db))
+    assert source.kind == "feed"  # a homepage is watched through its feed
+    summary = run(db)
+    assert (summary.tracked_new, summary.versions_new) == (2, 2)
+    assert rows(db, "select split_part(url, '/', -1) from tracked_articles order by 1") == [
+        ("a",),
+        ("b",),
+    ]
+    assert rows(
+        db,
+        "select count(*) from versions v join articles a using (article_id) "
+        f"where a.url = '{site.url('/')}'",
+    ) == [(0,)]  # the homepage is no article
