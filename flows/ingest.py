@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from prefect import flow
+from prefect.utilities.annotations import quote
 
 from flows.pipeline import process
 from pressdiff.settings import Settings
@@ -20,9 +21,9 @@ def ingest(
     s = settings or Settings()
     inputs = plan(sources)
     run_id = open_run(db, command)
-    record_rejects(db, inputs.rejects, run_id)
-    remote = expand_sources(db, inputs.urls, run_id, s)
-    record_rejects(db, remote.rejects, run_id)
+    record_rejects(db, quote(inputs.rejects), run_id)
+    remote = expand_sources(db, quote(inputs.urls), run_id, s)
+    record_rejects(db, quote(remote.rejects), run_id)
     stored, compared = process(
         db, run_id, inputs.refs + remote.pages, inputs.links + remote.links, s
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from prefect import flow
+from prefect.utilities.annotations import quote
 
 from flows.pipeline import process
 from pressdiff.settings import Settings
@@ -28,7 +29,7 @@ def tick(
         tracked = poll_sources(db, run_id, s, force) if poll else 0
         due = due_articles(db, force) if revisit else []
         stored, compared = process(db, run_id, [], links_of(due), s)
-        reschedule(db, due, run_id, s)
+        reschedule(db, quote(due), run_id, s)
         summary = RunSummary(
             run_id=run_id,
             inputs=len(due),

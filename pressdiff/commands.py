@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import shutil
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from rich.console import Console
 
 from pressdiff import progress
 from pressdiff.errors import SetupError
-from pressdiff.prefect_env import configure
+from pressdiff.prefect_env import configure, start_server_early
 from pressdiff.render import print_rows, progress_bar
 from pressdiff.settings import get_settings
 from warehouse import queries
@@ -18,9 +19,20 @@ from warehouse.connection import connect
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
-def _run_flow(flow_fn, console: Console, db: str, verbose: bool, **params):
-    """Run a Prefect flow with the warehouse checked first and a progress bar on stderr."""
+def _run_flow(flow: str, console: Console, db: str, verbose: bool, **params):
+    """Run the Prefect flow `flow` ("module:name") with the warehouse checked first and a
+    progress bar on stderr. Prefect's server, the flow's imports and the extraction
+    processes start side by side."""
+    configure(db, verbose=verbose)  # before Prefect is imported
     connect(db).close()  # migrate, and fail fast (before Prefect starts) if the file is locked
+    booting = start_server_early()
+    from tasks.workers import start
+
+    start(params["settings"].workers)  # fork and warm the extractors meanwhile
+    module, name = flow.split(":")
+    flow_fn = getattr(importlib.import_module(module), name)
+    if booting is not None:
+        booting.join()
     with progress_bar(console) as bar:
         tasks: dict[str, int] = {}
 
@@ -42,10 +54,7 @@ def _run_flow(flow_fn, console: Console, db: str, verbose: bool, **params):
 def ingest(sources: list[str], *, db: str, console: Console, verbose: bool = False, **opts):
     """Run the ingest flow over `sources`; returns its RunSummary."""
     s = get_settings(**opts)
-    configure(db, verbose=verbose)  # before Prefect is imported
-    from flows.ingest import ingest as ingest_flow
-
-    return _run_flow(ingest_flow, console, db, verbose, sources=sources, settings=s)
+    return _run_flow("flows.ingest:ingest", console, db, verbose, sources=sources, settings=s)
 
 
 def print_summary(console: Console, summary) -> None:
@@ -236,10 +245,7 @@ def watch_list(console: Console, db: str, fmt: str) -> None:
 
 def run_tick(console: Console, db: str, force: bool, verbose: bool):
     """One scheduled tick through the tick flow; returns its summary."""
-    configure(db, verbose=verbose)
-    from flows.tick import tick
-
-    return _run_flow(tick, console, db, verbose, settings=get_settings(), force=force)
+    return _run_flow("flows.tick:tick", console, db, verbose, settings=get_settings(), force=force)
 
 
 def serve(console: Console, db: str, interval_scale: float) -> None:

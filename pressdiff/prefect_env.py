@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 from pathlib import Path
 
 OFFLINE = {
@@ -31,3 +33,26 @@ def configure(db: str | Path, *, verbose: bool = False) -> None:
     Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "WARNING" if verbose else "ERROR")
+
+
+def start_server_early() -> threading.Thread | None:
+    """Boot Prefect's temporary local API server in the background; `join` before a flow.
+
+    Prefect would start it at the first flow call and wait about five seconds; started here
+    it boots while the flows are imported and the extraction processes start. Nothing is
+    started when a server is configured (PREFECT_API_URL).
+    """
+    from prefect.settings import PREFECT_API_URL
+
+    if PREFECT_API_URL.value():
+        return None
+
+    def boot() -> None:
+        from prefect.server.api.server import SubprocessASGIServer
+
+        with contextlib.suppress(Exception):  # the flow call starts it, and reports failures
+            SubprocessASGIServer().start()
+
+    thread = threading.Thread(target=boot, name="prefect-server-boot", daemon=True)
+    thread.start()
+    return thread

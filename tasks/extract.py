@@ -7,8 +7,11 @@ published; sentences carry the comparison form in which typography does not matt
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from functools import partial
@@ -35,6 +38,22 @@ TRAFILATURA_OPTIONS: dict[str, object] = {
     # keep the time and offset of the publication date, not only the day
     "date_extraction_params": {"original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"},
 }
+# A page of our own whose date line only dateparser can read: extracting it once loads
+# what the first real page would otherwise pay for (see tasks/prewarm.py).
+_WARM_UP_PAGE = (
+    "<html><head><title>Warm-up</title></head><body><article><h1>Warm-up</h1>"
+    "<p>Capital City 26, Abril, 2022 7:43</p>"
+    f"<p>{'Some plain words make up this line of text. ' * 30}</p>"
+    "</article></body></html>"
+).encode()
+
+
+def warm_up() -> None:
+    """Run the extractor once on a page of our own, so its lazy start-up is paid now."""
+    with contextlib.suppress(Exception):  # warming is an optimisation; failing changes nothing
+        trafilatura.bare_extraction(_WARM_UP_PAGE, **TRAFILATURA_OPTIONS)
+
+
 HTML_EXTRACTOR = (
     f"trafilatura {trafilatura.__version__} "
     "(include_comments=False, with_metadata=True, original_date=True)"
@@ -123,40 +142,86 @@ def _body(paragraphs: list[str], *titles: str | None) -> tuple[str | None, list[
     return dateline, [first, *paragraphs[1:]] if dateline else paragraphs
 
 
-def extract_document(doc: Document, min_words: int = 20) -> Article | Reject:
-    """The Article a Document holds, or a Reject saying why it holds none."""
+@dataclass(slots=True)
+class Extracted:
+    """A document's fields and paragraphs, not yet split into sentences.
+
+    Extraction processes return these; the sentences are split in the process that collects
+    them, while the extraction processes go on with the next pages (see extract_batch)."""
+
+    source: str
+    key: str
+    url: str | None
+    title: str | None
+    byline: str | None
+    published_at: datetime | None
+    dateline: str | None
+    language: str | None
+    paragraphs: list[str]
+    extractor: str
+    seen_at: datetime | None
+
+
+def extract_text(doc: Document) -> Extracted | Reject:
+    """What a Document holds before sentence splitting, or a Reject saying why it holds none."""
     fields = _html_fields(doc) if doc.html is not None else _text_fields(doc)
     if isinstance(fields, Reject):
         return fields
     dateline, paragraphs = _body(
         split_paragraphs(fields["text"]), fields["title"], fields.get("page_title")
     )
-    sentences = split_sentences(paragraphs)
-    norm = " ".join(s.norm for s in sentences)
-    n_words = len(words(norm))
-    if n_words < min_words:
-        return Reject(doc.source, "too short", f"{n_words} words, fewer than {min_words}")
-    url = canonical_url(fields["url"]) if fields["url"] else None
-    return Article(
+    return Extracted(
         source=doc.source,
         key=doc.key,
-        url=url,
-        site=site_of(url),
+        url=canonical_url(fields["url"]) if fields["url"] else None,
         title=fields["title"],
         byline=fields["byline"],
         published_at=parse_datetime(fields["published_at"]),
         dateline=dateline,
         language=fields["language"],
-        text="\n\n".join(paragraphs),
-        sentences=sentences,
-        text_hash=text_hash(norm),
-        n_words=n_words,
+        paragraphs=paragraphs,
         extractor=fields["extractor"],
         seen_at=doc.seen_at or parse_datetime(fields.get("seen_at")),
     )
 
 
-def _capture(cap: WarcCapture, source: str, min_words: int) -> Article | Reject | Sighting:
+def segment_article(e: Extracted, min_words: int = 20) -> Article | Reject:
+    """The Article with its sentences, or a Reject when it has fewer than `min_words` words."""
+    sentences = split_sentences(e.paragraphs)
+    norm = " ".join(s.norm for s in sentences)
+    n_words = len(words(norm))
+    if n_words < min_words:
+        return Reject(e.source, "too short", f"{n_words} words, fewer than {min_words}")
+    return Article(
+        source=e.source,
+        key=e.key,
+        url=e.url,
+        site=site_of(e.url),
+        title=e.title,
+        byline=e.byline,
+        published_at=e.published_at,
+        dateline=e.dateline,
+        language=e.language,
+        text="\n\n".join(e.paragraphs),
+        sentences=sentences,
+        text_hash=text_hash(norm),
+        n_words=n_words,
+        extractor=e.extractor,
+        seen_at=e.seen_at,
+    )
+
+
+def extract_document(doc: Document, min_words: int = 20) -> Article | Reject:
+    """The Article a Document holds, or a Reject saying why it holds none."""
+    found = extract_text(doc)
+    return found if isinstance(found, Reject) else segment_article(found, min_words)
+
+
+def _finish(item, min_words: int):
+    return segment_article(item, min_words) if isinstance(item, Extracted) else item
+
+
+def _capture(cap: WarcCapture, source: str) -> Extracted | Reject | Sighting:
     """One archived page: unchanged (a revisit), a reject (an error page), or an article."""
     if cap.status != 200:
         return Reject(
@@ -175,33 +240,40 @@ def _capture(cap: WarcCapture, source: str, min_words: int) -> Article | Reject 
     doc = Document(
         source, cap.target_uri, url=cap.target_uri, html=cap.body, seen_at=cap.captured_at
     )
-    return extract_document(doc, min_words)
+    return extract_text(doc)
 
 
-def _archive(ref: InputRef, min_words: int) -> list[Article | Reject | Sighting]:
+def _archive(ref: InputRef) -> list[Extracted | Reject | Sighting]:
     """Every HTML page in a WARC/ARC file, captured at its WARC-Date."""
-    out: list[Article | Reject | Sighting] = []
+    out: list[Extracted | Reject | Sighting] = []
     try:
         for cap in iter_warc(ref.path or ref.source):
-            out.append(_capture(cap, ref.source, min_words))
+            out.append(_capture(cap, ref.source))
     except InputError as exc:
         out.append(Reject(ref.source, exc.reason, exc.detail))
     return out
 
 
-def process_ref(ref: InputRef, max_bytes: int, min_words: int) -> list:
-    """Read one input and extract every article in it (what a worker process runs)."""
+def read_and_extract(ref: InputRef, max_bytes: int) -> list[Extracted | Reject | Sighting]:
+    """Read one input and extract the text of every document in it, unsegmented."""
     if ref.fmt == "warc":
-        return _archive(ref, min_words)
-    out: list[Article | Reject] = []
-    for item in read_ref(ref, max_bytes):
-        out.append(item if isinstance(item, Reject) else extract_document(item, min_words))
-    return out
+        return _archive(ref)
+    return [
+        item if isinstance(item, Reject) else extract_text(item)
+        for item in read_ref(ref, max_bytes)
+    ]
 
 
-def process_refs(refs: Iterable[InputRef], max_bytes: int, min_words: int) -> list:
-    """`process_ref` over a chunk of inputs, flattened."""
-    return [r for ref in refs for r in process_ref(ref, max_bytes, min_words)]
+def process_ref(ref: InputRef, max_bytes: int, min_words: int) -> list:
+    """Read one input and extract every article in it, with its sentences."""
+    return [_finish(item, min_words) for item in read_and_extract(ref, max_bytes)]
+
+
+def _extract_chunk(refs: Iterable[InputRef], max_bytes: int, min_words: int | None) -> list:
+    """What an extraction process runs: `read_and_extract` over a chunk, flattened, and
+    split into sentences too unless `min_words` is None."""
+    out = [r for ref in refs for r in read_and_extract(ref, max_bytes)]
+    return out if min_words is None else [_finish(item, min_words) for item in out]
 
 
 # --- Prefect tasks -------------------------------------------------------------------------
@@ -214,14 +286,19 @@ def extract_batch(
     refs: list[InputRef], workers: int, max_bytes: int, min_words: int
 ) -> list[Article | Reject]:
     """Read and extract a batch of inputs, in `workers` processes (0: in this process).
-    Items that are not inputs (rejects and sightings from fetching) pass through."""
+    Items that are not inputs (rejects and sightings from fetching) pass through.
+
+    With fewer workers than cores, this process has a core to spare while they run
+    trafilatura: it splits the sentences, chunk by chunk as the workers return them. With a
+    worker per core the workers split them too (this process would lag and finish last)."""
     done = [r for r in refs if not isinstance(r, InputRef)]
     refs = [r for r in refs if isinstance(r, InputRef)]
     chunks = [refs[i : i + _CHUNK] for i in range(0, len(refs), _CHUNK)]
-    work = partial(process_refs, max_bytes=max_bytes, min_words=min_words)
+    spare_core = 0 < workers < (os.cpu_count() or 1)
+    work = partial(_extract_chunk, max_bytes=max_bytes, min_words=None if spare_core else min_words)
     results = pool(workers).map(work, chunks) if workers > 0 else map(work, chunks)
     out: list = done
     for chunk, result in zip(chunks, results, strict=True):
-        out.extend(result)
+        out.extend(_finish(item, min_words) for item in result)
         progress.advance("extract", len(chunk))
     return out

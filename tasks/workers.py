@@ -14,12 +14,21 @@ def _warm() -> None:
 
 
 def pool(workers: int) -> Executor:
-    """A pool of `workers` processes (forkserver: safe beside Prefect's threads)."""
+    """A pool of `workers` processes (forkserver: safe beside Prefect's threads).
+
+    The fork server imports and warms the extractor once (tasks.prewarm), so every worker
+    forked from it starts warm instead of paying the warm-up itself."""
     if workers not in _pools:
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["tasks.extract"])
+        ctx.set_forkserver_preload(["tasks.prewarm"])
         _pools[workers] = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_warm)
     return _pools[workers]
+
+
+def start(workers: int) -> None:
+    """Start the pool's processes now, in the background (e.g. while Prefect starts up)."""
+    if workers > 0:
+        pool(workers).submit(int)
 
 
 def shutdown() -> None:

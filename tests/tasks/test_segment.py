@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import re
+import unicodedata
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tasks.article import Sentence
-from tasks.segment import split_paragraphs, split_sentences
+from tasks.segment import (
+    _ONE_SENTENCE,
+    _sentence_spans,
+    split_paragraphs,
+    split_sentences,
+    syntok_spans,
+)
 from tasks.typography import comparison_form, text_hash
+from tests.conftest import corpus
 
 
 def sentence(sentence_no: int, paragraph_no: int, text: str) -> Sentence:
@@ -203,3 +212,74 @@ def test_no_text_is_lost_and_numbering_is_consecutive(paragraphs: list[str]) -> 
 def test_no_printable_character_is_lost(paragraph: str) -> None:
     joined = "".join(s.text for s in split_sentences([paragraph]))
     assert re.sub(r"\s", "", joined) == re.sub(r"\s", "", paragraph)
+
+
+# ------------------------------------------------ the one-sentence shortcut equals syntok
+
+
+def _sentences(paragraph: str, spans: list[tuple[int, int]]) -> list[tuple[str, str]]:
+    """(norm, visible text) of each sentence, as split_sentences keeps them."""
+    out = []
+    for a, b in spans:
+        text = paragraph[a:b].strip()
+        if norm := comparison_form(text):
+            out.append((norm, "".join(c for c in text if unicodedata.category(c) != "Cf").strip()))
+    return out
+
+
+def _same_as_syntok(paragraph: str) -> bool:
+    ours = _sentences(paragraph, _sentence_spans(paragraph))
+    return ours == _sentences(paragraph, syntok_spans(paragraph))
+
+
+def test_shortcut_agrees_with_syntok_on_every_real_paragraph() -> None:
+    """Real bodies (the benchmark's ground truth and four extractors' outputs on it)."""
+    root = corpus("article-extraction-benchmark")
+    texts = [
+        v["articleBody"] for v in json.loads((root / "ground-truth.json").read_text()).values()
+    ]
+    for out in sorted((root / "output").glob("*.json")):
+        data = json.loads(out.read_text())
+        texts += [v.get("articleBody") for v in data.get("output", data).values()]
+    paragraphs = [p for t in texts if t for p in split_paragraphs(t)]
+    short = [p for p in paragraphs if _ONE_SENTENCE.fullmatch(p)]
+    assert len(short) > 1000  # the shortcut is taken, and often
+    assert [p for p in short if not _same_as_syntok(p)] == []
+
+
+_PIECES = st.sampled_from(
+    [
+        "word",
+        "Word",
+        " ",
+        "  ",
+        ".",
+        "!",
+        "?",
+        ";",
+        ":",
+        ",",
+        "(",
+        ")",
+        "[",
+        "]",
+        '"',
+        "'",
+        "\u201c",
+        "\u201d",
+        "\u2019",
+        "\u2026",
+        "U.S.",
+        "3.5",
+        "\u00a0",
+        "\u200b",
+        "\u3002",
+        "\t",
+    ]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_PIECES, min_size=1, max_size=14).map("".join))
+def test_shortcut_agrees_with_syntok_on_generated_paragraphs(paragraph: str) -> None:
+    assert _same_as_syntok(paragraph)
