@@ -7,7 +7,8 @@ Part 1 runs both on the same documents in one process: the real bodies of
 plus two generated republications of each real body (tests/tasks/republish.py). Both start
 from the comparison forms and end with candidate pairs; datasketch is MinHash.bulk +
 MinHashLSH at the same num_perm and bands. Recall is the share of (body, republication)
-pairs that are candidates and pass the same exact verification.
+pairs that are candidates and pass the same exact verification (which, as in the warehouse,
+leaves out each site's boilerplate: sentences found in 3+ articles of the site).
 
 Part 2 deduplicates `--n` documents on one core, timing sketching, candidate generation
 (numpy sort-based grouping; and, unless --no-duckdb, warehouse.dedupe.index_versions and
@@ -44,7 +45,15 @@ from datasketch import MinHash, MinHashLSH  # noqa: E402
 
 from pressdiff.settings import Settings  # noqa: E402
 from tasks import minhash as mh  # noqa: E402
-from tasks.stories import Candidate, Doc, Thresholds, cluster, verify  # noqa: E402
+from tasks.segment import split_paragraphs, split_sentences  # noqa: E402
+from tasks.stories import (  # noqa: E402
+    Candidate,
+    Doc,
+    Thresholds,
+    cluster,
+    verify,
+    without_site_boilerplate,
+)
 from tasks.typography import comparison_form, words  # noqa: E402
 from tests.tasks.republish import (  # noqa: E402
     allsides_articles,
@@ -59,7 +68,9 @@ from warehouse.connection import connect  # noqa: E402
 CORPORA = Path(os.environ.get("PRESSDIFF_CORPORA", ROOT.parent / "shared" / "corpora"))
 CACHE = Path(tempfile.gettempdir()) / "pressdiff-bench-cache"
 S = Settings()
-THRESHOLDS = Thresholds(S.jaccard_threshold, S.containment_threshold, S.shingle_size)
+THRESHOLDS = Thresholds(
+    S.jaccard_threshold, S.containment_threshold, S.shingle_size, S.boilerplate_min_articles
+)
 SCALE, MAX_DF, MIN_SHARED, MIN_SHARE = 8, 100, 2, 0.5
 BATCH = 500  # texts per numpy batch: bigger batches only add page faults
 
@@ -71,6 +82,13 @@ class Corpus:
     norms: list[str]
     family: np.ndarray
     positives: np.ndarray  # m x 2 indexes (original, republication)
+    verification: list[str]  # the texts without their site's boilerplate, as verified
+
+
+def _doc(i: int, site: str | None, text: str) -> tuple[Doc, list[tuple[str, str]]]:
+    found = split_sentences(split_paragraphs(text))
+    norm = " ".join(s.norm for s in found)
+    return Doc(str(i), str(i), site, None, norm), [(s.hash, s.norm) for s in found]
 
 
 def real_bodies() -> tuple[list[str], list[str]]:
@@ -83,19 +101,31 @@ def real_bodies() -> tuple[list[str], list[str]]:
 
 
 def same_docs_corpus(bodies: list[str], events: list[str], per_body: int = 2) -> Corpus:
-    norms, family, positives = [], [], []
+    """Texts as the warehouse stores them (sentences; the republications with their
+    outlet's site) and, for verification, without each site's boilerplate."""
+    docs, sentences, family, positives = [], {}, [], []
+
+    def add(site: str | None, text: str, fam: int) -> None:
+        doc, sentences[doc.version_id] = _doc(len(docs), site, text)
+        docs.append(doc)
+        family.append(fam)
+
     for i, body in enumerate(bodies):
-        original = len(norms)
-        norms.append(comparison_form(body))
-        family.append(i)
+        original = len(docs)
+        add(None, body, i)
         for j in range(per_body):
-            positives.append((original, len(norms)))
-            norms.append(comparison_form(republish(body, seed=i * 100 + j).document()))
-            family.append(i)
+            positives.append((original, len(docs)))
+            rep = republish(body, seed=i * 100 + j)
+            add(rep.site, rep.document(), i)
     for i, text in enumerate(events):  # every allsides article is its own family
-        norms.append(comparison_form(text))
-        family.append(len(bodies) + i)
-    return Corpus(norms, np.array(family), np.array(positives))
+        add(None, text, len(bodies) + i)
+    clean = without_site_boilerplate(docs, sentences, THRESHOLDS.boilerplate_min_articles)
+    return Corpus(
+        [d.norm_text for d in docs],
+        np.array(family),
+        np.array(positives),
+        [d.norm_text for d in clean],
+    )
 
 
 def timed(fn: Callable[[], object]) -> tuple[object, float]:
@@ -184,7 +214,7 @@ def recall(found: set[tuple[int, int]], positives: np.ndarray) -> float:
 def part1(bodies: list[str], events: list[str], repeats: int) -> None:
     corpus = same_docs_corpus(bodies, events)
     n = len(corpus.norms)
-    _, _, distinct = sketch_batches(corpus.norms)
+    _, _, distinct = sketch_batches(corpus.verification)
     rows = S.num_perm // S.lsh_bands
     print(
         f"\n## Same documents: {n} texts ({len(bodies)} real bodies, {len(corpus.positives)} "
@@ -201,7 +231,9 @@ def part1(bodies: list[str], events: list[str], repeats: int) -> None:
     )
     print(
         f"republications the exact rule accepts (J>={THRESHOLDS.jaccard} or "
-        f"C>={THRESHOLDS.containment}): {recall(accepted, corpus.positives):.2%}"
+        f"C>={THRESHOLDS.containment}, each site's boilerplate left out: sentences in "
+        f">={THRESHOLDS.boilerplate_min_articles} of its articles): "
+        f"{recall(accepted, corpus.positives):.2%}"
     )
     runs = [
         ("datasketch MinHash.bulk + MinHashLSH", lambda: datasketch_candidates(corpus.norms)),

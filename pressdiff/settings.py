@@ -61,6 +61,12 @@ class Settings(BaseSettings):
     lsh_bands: int = 32
     jaccard_threshold: float = 0.45
     containment_threshold: float = 0.7
+    boilerplate_min_articles: int = Field(
+        3,
+        ge=0,
+        description="A sentence in this many articles of a site is its boilerplate, "
+        "left out when pairs are verified (0: off).",
+    )
     anchor_scale: int = Field(8, description="1 in N shingles is a containment anchor.")
     anchor_max_df: int = Field(100, description="Anchors in more versions are boilerplate.")
     anchor_min_shared: int = 2
@@ -74,6 +80,7 @@ class Settings(BaseSettings):
             "bands": self.lsh_bands,
             "jaccard": self.jaccard_threshold,
             "containment": self.containment_threshold,
+            "boilerplate_min_articles": self.boilerplate_min_articles,
             "anchor_scale": self.anchor_scale,
             "anchor_max_df": self.anchor_max_df,
             "anchor_min_shared": self.anchor_min_shared,

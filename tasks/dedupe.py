@@ -29,6 +29,7 @@ def find_stories(
     bands: int = 32,
     jaccard: float = 0.45,
     containment: float = 0.7,
+    boilerplate_min_articles: int = 3,
     anchor_scale: int = 8,
     anchor_max_df: int = 100,
     anchor_min_shared: int = 2,
@@ -38,7 +39,7 @@ def find_stories(
     the affected stories; returns (original, member) version pairs to compare."""
     con = warehouse(db)
     now = datetime.now(UTC)
-    thresholds = Thresholds(jaccard, containment, shingle_size)
+    thresholds = Thresholds(jaccard, containment, shingle_size, boilerplate_min_articles)
     with transaction(con):
         dedupe.index_versions(
             con, version_ids, k=shingle_size, num_perm=num_perm, bands=bands, scale=anchor_scale

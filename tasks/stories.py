@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -56,6 +56,9 @@ class Thresholds:
     jaccard: float = 0.45
     containment: float = 0.7
     shingle_size: int = 3
+    # a sentence in this many articles of one site is its boilerplate, left out of the
+    # site's texts when pairs are verified (0: keep everything)
+    boilerplate_min_articles: int = 3
 
     def accepts(self, jaccard: float, containment: float) -> bool:
         """The pair-acceptance rule."""
@@ -171,6 +174,30 @@ def overlap(a: ShingleSet, b: ShingleSet) -> Overlap:
     return Overlap(shared, len(a), len(b))
 
 
+def without_site_boilerplate(
+    docs: Sequence[Doc], sentences: Mapping[str, Sequence[tuple[str, str]]], min_articles: int
+) -> list[Doc]:
+    """`docs` with their text rebuilt from their sentences, (hash, norm) by version id,
+    leaving out each site's boilerplate: a sentence found in `min_articles` or more articles
+    of the site. warehouse.dedupe.load_verification_docs applies the same rule in SQL."""
+    if min_articles <= 0:
+        return list(docs)
+    articles: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for d in docs:
+        if d.site is not None:
+            for h, _ in sentences[d.version_id]:
+                articles[(d.site, h)].add(d.article_id)
+
+    def kept(d: Doc) -> str:
+        return " ".join(
+            norm
+            for h, norm in sentences[d.version_id]
+            if d.site is None or len(articles[(d.site, h)]) < min_articles
+        )
+
+    return [replace(d, norm_text=kept(d)) for d in docs]
+
+
 def shingle_sets(docs: Iterable[Doc], k: int = 3) -> dict[str, frozenset[str]]:
     """The exact shingle set of every doc, by version id."""
     return {d.version_id: frozenset(shingles(d.norm_text, k)) for d in docs}
@@ -198,6 +225,7 @@ def pair_params(thresholds: Thresholds, **detection: Any) -> dict[str, Any]:
         "shingle_size": thresholds.shingle_size,
         "jaccard_threshold": thresholds.jaccard,
         "containment_threshold": thresholds.containment,
+        "boilerplate_min_articles": thresholds.boilerplate_min_articles,
         **detection,
     }
 

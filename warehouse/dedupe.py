@@ -138,6 +138,46 @@ def load_docs(con: duckdb.DuckDBPyConnection, version_ids: Iterable[str]) -> dic
     return {r[0]: Doc(*r) for r in rows}
 
 
+def load_verification_docs(
+    con: duckdb.DuckDBPyConnection, version_ids: Iterable[str], min_articles: int
+) -> dict[str, Doc]:
+    """The versions as verification compares them: without their site's boilerplate.
+
+    A sentence found in `min_articles` or more articles of one site ("Subscribe to our
+    newsletter...", a copyright line) is that site's boilerplate: it is left out of the
+    site's texts here, so a short copy padded with it is still mostly the original's text
+    (and two articles sharing only it share nothing). 0 turns this off."""
+    if min_articles <= 0:
+        return load_docs(con, version_ids)
+    wanted = _ids(version_ids)  # noqa: F841
+    rows = con.execute(
+        """WITH w AS (
+               SELECT v.version_id, v.article_id, a.site, v.published_at
+               FROM core.versions v JOIN core.articles a USING (article_id)
+               SEMI JOIN wanted USING (version_id)),
+           ws AS (
+               SELECT w.version_id, w.site, s.sentence_no, s.norm, s.sentence_hash
+               FROM w JOIN core.sentences s USING (version_id)),
+           boilerplate AS (
+               SELECT q.site, q.sentence_hash
+               FROM (SELECT DISTINCT site, sentence_hash FROM ws WHERE site IS NOT NULL) q
+               JOIN core.sentences s USING (sentence_hash)
+               JOIN core.versions v USING (version_id)
+               JOIN core.articles a ON a.article_id = v.article_id AND a.site = q.site
+               GROUP BY q.site, q.sentence_hash
+               HAVING count(DISTINCT a.article_id) >= $min_articles)
+           SELECT w.version_id, w.article_id, w.site, w.published_at,
+                  coalesce(string_agg(ws.norm, ' ' ORDER BY ws.sentence_no)
+                           FILTER (WHERE b.sentence_hash IS NULL), '')
+           FROM w
+           LEFT JOIN ws USING (version_id)
+           LEFT JOIN boilerplate b ON b.site = ws.site AND b.sentence_hash = ws.sentence_hash
+           GROUP BY ALL""",
+        {"min_articles": min_articles},
+    ).fetchall()
+    return {r[0]: Doc(*r) for r in rows}
+
+
 def store_pairs(
     con: duckdb.DuckDBPyConnection, pairs: Sequence[Pair], run_id: str, now: datetime
 ) -> int:
@@ -298,6 +338,7 @@ def verify_candidates(
     params: dict,
 ) -> list[Pair]:
     """Exact Jaccard and containment of every candidate; the ones that pass."""
-    docs = load_docs(con, {v for c in cands for v in (c.version_a, c.version_b)})
+    ids = {v for c in cands for v in (c.version_a, c.version_b)}
+    docs = load_verification_docs(con, ids, thresholds.boilerplate_min_articles)
     sets = shingle_sets(docs.values(), thresholds.shingle_size)
     return verify(cands, sets, thresholds, params)

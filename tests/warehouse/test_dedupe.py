@@ -79,3 +79,103 @@ def test_a_new_version_keeps_the_copies_of_the_older_one(tmp_path):
     ]
     # each copy is compared with the version of the original it matches best
     assert sorted(to_compare) == [("x1", "y1"), ("x2", "z1")]
+
+
+# -- a site's boilerplate is left out when pairs are verified ---------------------------
+
+WIRE = [
+    "The harbour authority of Port Selwyn said on Tuesday that the eastern pier would stay "
+    "closed for repairs until the end of the month after a storm damaged its pilings.",
+    "Engineers found three cracked supports during an inspection on Monday morning, the "
+    "authority said, and ferries to the outer islands will use the western terminal.",
+    "The pier was rebuilt twelve years ago at a cost of forty million crowns and carries "
+    "most of the island freight that reaches the mainland each week.",
+    "Local traders warned that deliveries of fresh fish and vegetables could be delayed by "
+    "two days while the ferries share a single berth at the western terminal.",
+    "The storm brought winds of up to one hundred kilometres an hour to the coast and cut "
+    "power to several thousand homes in the northern districts overnight.",
+]
+BOILERPLATE = [
+    "Subscribe to the Valley Courier newsletter for the morning's headlines in your inbox.",
+    "Follow the Valley Courier on every social network for updates throughout the day.",
+    "All content copyright Valley Courier; no part may be reproduced without permission.",
+]
+OTHER_STORIES = [
+    "The town council approved a new budget for the public library on Wednesday evening.",
+    "A bakery on the high street celebrated its hundredth anniversary with free pastries.",
+    "Schools across the valley will close early on Friday for the autumn sports festival.",
+]
+
+
+def _article(site: str, key: str, paragraphs: list[str], hour: int):
+    from tasks.article import Article, Document
+    from tasks.extract import extract_document
+
+    doc = Document(
+        source=key,
+        key=key,
+        url=f"https://{site}/{key}",
+        text="\n\n".join(paragraphs),
+        seen_at=T0 + timedelta(hours=hour),
+    )
+    article = extract_document(doc, min_words=5)
+    assert isinstance(article, Article)
+    return article
+
+
+def test_site_boilerplate_is_left_out_when_pairs_are_verified(tmp_path) -> None:
+    from tasks.stories import without_site_boilerplate
+    from warehouse.dedupe import (
+        candidates,
+        index_versions,
+        load_docs,
+        load_verification_docs,
+        verify_candidates,
+    )
+    from warehouse.store import store_articles
+
+    con = connect(tmp_path / "w.duckdb")
+    articles = [_article("wire.example", "wire", WIRE, 0)]
+    for n, story in enumerate(OTHER_STORIES):  # the courier's own articles, each with its footer
+        articles.append(_article("courier.example", f"local{n}", [story, *BOILERPLATE], 1 + n))
+    # the courier's copy keeps two of the wire's five paragraphs, and adds its footer
+    articles.append(_article("courier.example", "copy", [*WIRE[:2], *BOILERPLATE], 9))
+    stored = store_articles(con, articles, "run", T0)
+    ids = stored.new_version_ids
+    index_versions(con, ids, k=3, num_perm=128, bands=32, scale=8)
+    cands = candidates(con, ids, max_df=100, min_shared=2, min_share=0.5)
+
+    def pairs(min_articles: int) -> set[tuple[str, str]]:
+        found = verify_candidates(con, cands, Thresholds(boilerplate_min_articles=min_articles), {})
+        sites = dict(
+            con.execute(
+                "SELECT version_id, site FROM versions JOIN articles USING (article_id)"
+            ).fetchall()
+        )
+        return {tuple(sorted((sites[p.version_a], sites[p.version_b]))) for p in found}
+
+    # the footer is in four courier articles: without it, the copy is the wire's text
+    assert ("courier.example", "wire.example") in pairs(3)
+    # counted in, the footer outweighs what the copy kept (containment under 0.7)
+    assert ("courier.example", "wire.example") not in pairs(0)
+    # and the courier's articles are not paired with each other through their footer
+    assert ("courier.example", "courier.example") not in pairs(3)
+
+    # the SQL rule and the Python rule give the same texts
+    docs = list(load_docs(con, ids).values())
+    sentences = {
+        v: [
+            (h, n)
+            for h, n in con.execute(
+                "SELECT sentence_hash, norm FROM core.sentences WHERE version_id = ? "
+                "ORDER BY sentence_no",
+                [v],
+            ).fetchall()
+        ]
+        for v in ids
+    }
+    python = {d.version_id: d.norm_text for d in without_site_boilerplate(docs, sentences, 3)}
+    sql = {v: d.norm_text for v, d in load_verification_docs(con, ids, 3).items()}
+    assert python == sql
+    assert all(BOILERPLATE[0].split()[0] not in t for t in sql.values())
+    con.close()
