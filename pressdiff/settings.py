@@ -15,13 +15,18 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from pressdiff import __version__
 
 
+def cores() -> int:
+    """The CPU cores this machine has (the default number of extraction processes)."""
+    return os.cpu_count() or 1
+
+
 class Settings(BaseSettings):
     """pressdiff's configuration."""
 
     model_config = SettingsConfigDict(env_prefix="PRESSDIFF_", extra="ignore")
 
     db: Path = Field(Path("pressdiff.duckdb"), description="The DuckDB warehouse file.")
-    workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=0)  # 0: in-process
+    workers: int = Field(default_factory=lambda: cores(), ge=0)  # 0: in-process
     batch_size: int = Field(200, ge=1, description="Documents per task run.")
     max_file_bytes: int = Field(20_000_000, description="Larger input files are rejected.")
     min_words: int = Field(20, description="Shorter extracted texts are rejected.")

@@ -8,7 +8,6 @@ published; sentences carry the comparison form in which typography does not matt
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from prefect.cache_policies import NO_CACHE
 
 from pressdiff import __version__, progress
 from pressdiff.errors import InputError
+from pressdiff.settings import cores
 from tasks.article import Article, Document, InputRef, Reject, Sighting
 from tasks.canonical_url import canonical_url, site_of
 from tasks.datelines import split_dateline, split_header
@@ -269,11 +269,11 @@ def process_ref(ref: InputRef, max_bytes: int, min_words: int) -> list:
     return [_finish(item, min_words) for item in read_and_extract(ref, max_bytes)]
 
 
-def _extract_chunk(refs: Iterable[InputRef], max_bytes: int, min_words: int | None) -> list:
+def _extract_chunk(refs: Iterable[InputRef], max_bytes: int, min_words: int, split: bool) -> list:
     """What an extraction process runs: `read_and_extract` over a chunk, flattened, and
-    split into sentences too unless `min_words` is None."""
+    split into sentences too when `split`."""
     out = [r for ref in refs for r in read_and_extract(ref, max_bytes)]
-    return out if min_words is None else [_finish(item, min_words) for item in out]
+    return [_finish(item, min_words) for item in out] if split else out
 
 
 # --- Prefect tasks -------------------------------------------------------------------------
@@ -294,8 +294,8 @@ def extract_batch(
     done = [r for r in refs if not isinstance(r, InputRef)]
     refs = [r for r in refs if isinstance(r, InputRef)]
     chunks = [refs[i : i + _CHUNK] for i in range(0, len(refs), _CHUNK)]
-    spare_core = 0 < workers < (os.cpu_count() or 1)
-    work = partial(_extract_chunk, max_bytes=max_bytes, min_words=None if spare_core else min_words)
+    spare_core = 0 < workers < cores()
+    work = partial(_extract_chunk, max_bytes=max_bytes, min_words=min_words, split=not spare_core)
     results = pool(workers).map(work, chunks) if workers > 0 else map(work, chunks)
     out: list = done
     for chunk, result in zip(chunks, results, strict=True):

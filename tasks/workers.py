@@ -9,10 +9,6 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 _pools: dict[int, ProcessPoolExecutor] = {}
 
 
-def _warm() -> None:
-    import tasks.extract  # noqa: F401 - import trafilatura once per worker, not per batch
-
-
 def pool(workers: int) -> Executor:
     """A pool of `workers` processes (forkserver: safe beside Prefect's threads).
 
@@ -21,7 +17,7 @@ def pool(workers: int) -> Executor:
     if workers not in _pools:
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["tasks.prewarm"])
-        _pools[workers] = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_warm)
+        _pools[workers] = ProcessPoolExecutor(workers, mp_context=ctx)
     return _pools[workers]
 
 
