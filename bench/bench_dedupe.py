@@ -1,14 +1,17 @@
-"""Near-duplicate detection: pressdiff's numpy MinHash + anchors against datasketch.
+"""Near-duplicate detection: pressdiff's numpy MinHash + anchors + shared sentences
+against datasketch.
 
     uv run python bench/bench_dedupe.py [--n 100000] [--no-duckdb]
 
 Part 1 runs both on the same documents in one process: the real bodies of
 ../shared/corpora (article-extraction-benchmark, fundus-news, trafilatura-eval, allsides)
 plus two generated republications of each real body (tests/tasks/republish.py). Both start
-from the comparison forms and end with candidate pairs; datasketch is MinHash.bulk +
-MinHashLSH at the same num_perm and bands. Recall is the share of (body, republication)
-pairs that are candidates and pass the same exact verification (which, as in the warehouse,
-leaves out each site's boilerplate: sentences found in 3+ articles of the site).
+from what the warehouse stores (comparison forms; pressdiff's sentence route also reads the
+sentence rows, hashes included, that ingest wrote) and end with candidate pairs; datasketch
+is MinHash.bulk + MinHashLSH at the same num_perm and bands. Recall is the share of (body,
+republication) pairs that are candidates and pass the same exact verification (which, as in
+the warehouse, leaves out each site's boilerplate: sentences found in 3+ articles of the
+site).
 
 Part 2 deduplicates `--n` documents on one core, timing sketching, candidate generation
 (numpy sort-based grouping; and, unless --no-duckdb, warehouse.dedupe.index_versions and
@@ -29,7 +32,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -54,7 +57,7 @@ from tasks.stories import (  # noqa: E402
     verify,
     without_site_boilerplate,
 )
-from tasks.typography import comparison_form, words  # noqa: E402
+from tasks.typography import text_hash, words  # noqa: E402
 from tests.tasks.republish import (  # noqa: E402
     allsides_articles,
     benchmark_bodies,
@@ -71,7 +74,8 @@ S = Settings()
 THRESHOLDS = Thresholds(
     S.jaccard_threshold, S.containment_threshold, S.shingle_size, S.boilerplate_min_articles
 )
-SCALE, MAX_DF, MIN_SHARED, MIN_SHARE = 8, 100, 2, 0.5
+SCALE, MAX_DF, MIN_SHARED, MIN_SHARE = S.anchor_scale, S.anchor_max_df, 2, S.anchor_min_share
+SENTENCE_MIN_WORDS = S.sentence_min_words
 BATCH = 500  # texts per numpy batch: bigger batches only add page faults
 
 
@@ -83,6 +87,11 @@ class Corpus:
     family: np.ndarray
     positives: np.ndarray  # m x 2 indexes (original, republication)
     verification: list[str]  # the texts without their site's boilerplate, as verified
+    sentences: list[list[tuple[str, str]]]  # (sentence_hash, norm) per sentence, as stored
+    columns: tuple = field(init=False)  # the same as columns, as DuckDB would hand them over
+
+    def __post_init__(self) -> None:
+        self.columns = mh.sentence_columns(self.sentences)
 
 
 def _doc(i: int, site: str | None, text: str) -> tuple[Doc, list[tuple[str, str]]]:
@@ -125,6 +134,7 @@ def same_docs_corpus(bodies: list[str], events: list[str], per_body: int = 2) ->
         np.array(family),
         np.array(positives),
         [d.norm_text for d in clean],
+        [sentences[d.version_id] for d in docs],
     )
 
 
@@ -177,16 +187,25 @@ def concat(parts: list[mh.Ragged]) -> mh.Ragged:
     return mh.Ragged(np.concatenate([p.values for p in parts]), offsets)
 
 
-def ours_candidates(norms: Sequence[str], with_anchors: bool = True) -> np.ndarray:
+def ours_candidates(
+    norms: Sequence[str],
+    with_anchors: bool = True,
+    sentences: tuple | None = None,
+) -> np.ndarray:
+    """Band candidates, plus anchor candidates, plus (given the stored sentence rows) pairs
+    sharing a whole sentence (`sentences`: the columns of `mh.sentence_columns`): the routes
+    of warehouse/sql/dedupe_candidates.sql."""
     sigs, anchors, _ = sketch_batches(norms, with_distinct=False)
     has_words = ~np.all(sigs == mh.EMPTY, axis=1)
     keys = mh.band_keys(sigs, S.lsh_bands)
     pairs = mh.band_candidates(keys)
-    pairs = pairs[has_words[pairs[:, 0]] & has_words[pairs[:, 1]]]
+    pairs = [pairs[has_words[pairs[:, 0]] & has_words[pairs[:, 1]]]]
     if with_anchors:
-        extra, _ = mh.anchor_candidates(anchors, MIN_SHARED, MIN_SHARE, MAX_DF)
-        pairs = np.unique(np.vstack([pairs, extra]), axis=0)
-    return pairs
+        pairs.append(mh.anchor_candidates(anchors, MIN_SHARED, MIN_SHARE, MAX_DF)[0])
+    if sentences is not None:
+        keys = mh.sentence_keys(*sentences, len(norms), SENTENCE_MIN_WORDS)
+        pairs.append(mh.sentence_candidates(keys, MAX_DF))
+    return np.unique(np.vstack(pairs), axis=0) if len(pairs) > 1 else pairs[0]
 
 
 # -- verification with hashed shingle sets ---------------------------------------------------
@@ -201,6 +220,11 @@ def verified(pairs: np.ndarray, distinct: mh.Ragged) -> list:
 
 def pair_set(pairs: np.ndarray) -> set[tuple[int, int]]:
     return {(int(a), int(b)) for a, b in np.sort(pairs, axis=1).tolist()}
+
+
+def verified_set(pairs: list) -> set[tuple[int, int]]:
+    """Verified pairs as (i, j) with i < j: `verify` orders ids as strings ("10" < "9")."""
+    return {tuple(sorted((int(p.version_a), int(p.version_b)))) for p in pairs}
 
 
 def recall(found: set[tuple[int, int]], positives: np.ndarray) -> float:
@@ -221,14 +245,7 @@ def part1(bodies: list[str], events: list[str], repeats: int) -> None:
         f"republications, {len(events)} allsides articles); num_perm={S.num_perm}, "
         f"{S.lsh_bands} bands x {rows} rows, shingles of {S.shingle_size} words, one core"
     )
-    accepted = pair_set(
-        np.array(
-            [
-                (int(p.version_a), int(p.version_b))
-                for p in verified(np.sort(corpus.positives, axis=1), distinct)
-            ]
-        ).reshape(-1, 2)
-    )
+    accepted = verified_set(verified(np.sort(corpus.positives, axis=1), distinct))
     print(
         f"republications the exact rule accepts (J>={THRESHOLDS.jaccard} or "
         f"C>={THRESHOLDS.containment}, each site's boilerplate left out: sentences in "
@@ -239,6 +256,10 @@ def part1(bodies: list[str], events: list[str], repeats: int) -> None:
         ("datasketch MinHash.bulk + MinHashLSH", lambda: datasketch_candidates(corpus.norms)),
         ("pressdiff bands only", lambda: ours_candidates(corpus.norms, with_anchors=False)),
         ("pressdiff bands + anchors", lambda: ours_candidates(corpus.norms)),
+        (
+            "pressdiff bands + anchors + sentences",
+            lambda: ours_candidates(corpus.norms, sentences=corpus.columns),
+        ),
     ]
     print(f"\nbest of {repeats} interleaved runs\n")
     print("| detector | seconds | docs/s | candidates | candidate recall | recall | x datasketch |")
@@ -252,14 +273,14 @@ def part1(bodies: list[str], events: list[str], repeats: int) -> None:
     for name, _ in runs:
         pairs, secs = best[name]
         ok = verified(pairs, distinct)
-        found = {(int(p.version_a), int(p.version_b)) for p in ok}
+        found = verified_set(ok)
         base = base or secs
         print(
             f"| {name} | {secs:.2f} | {n / secs:,.0f} | {len(pairs):,} | "
             f"{recall(pair_set(pairs), corpus.positives):.2%} | "
             f"{recall(found, corpus.positives):.2%} | {base / secs:.1f} |"
         )
-        if name.endswith("anchors"):
+        if name == runs[-1][0]:
             report_false_positives(ok, corpus)
 
 
@@ -299,34 +320,49 @@ def mostly_ascii(text: str) -> bool:
     return sum(c.isascii() for c in letters) >= 0.98 * max(len(letters), 1)
 
 
+def sentence_norms(text: str) -> list[str]:
+    return [s.norm for s in split_sentences(split_paragraphs(text))]
+
+
 def large_corpus(bodies: list[str], n: int, seed: int = 7) -> Corpus:
-    """`n` texts in families of an enciphered real body and its republications."""
+    """`n` texts in families of an enciphered real body and its republications, with their
+    sentences as the warehouse stores them (each text and republication split once; a
+    family's cipher applied to its sentences)."""
     rng = random.Random(seed)
-    pool = {}
+    pool, split = {}, {}
     cipherable = [i for i, body in enumerate(bodies) if mostly_ascii(body)]
-    norms, family, positives = [], [], []
+    norms, family, positives, sentences = [], [], [], []
+
+    def add(parts: list[tuple[str, bool]], table: dict[int, int]) -> None:
+        found = [norm.translate(table) if keep else norm for norm, keep in parts]
+        norms.append(" ".join(found))
+        sentences.append([(text_hash(norm), norm) for norm in found])
+        family.append(fam)
+
     fam = 0
     while len(norms) < n:
         # every real body once as it is, then enciphered copies of random ones
         b = fam if fam < len(bodies) else rng.choice(cipherable)
         table = cipher(rng) if fam >= len(bodies) else {}
         original = len(norms)
-        norms.append(comparison_form(bodies[b].translate(table)))
-        family.append(fam)
+        if b not in split:
+            split[b] = [(norm, True) for norm in sentence_norms(bodies[b])]
+        add(split[b], table)
         for _ in range(min(rng.choice([0, 0, 1, 1, 2, 3, 5]), n - len(norms))):
             key = (b, rng.randrange(6))
-            if key not in pool:
-                pool[key] = republish(bodies[b], seed=b * 100 + key[1])
-            rep = pool[key]
-            added = set(rep.added)
-            paras = [p if p in added else p.translate(table) for p in rep.text.split("\n\n")]
-            text = rep.title.translate(table) + "\n\n" + "\n\n".join(paras)
+            if key not in pool:  # the outlet's own paragraphs are not enciphered
+                rep = republish(bodies[b], seed=b * 100 + key[1])
+                added = set(rep.added)
+                pool[key] = [
+                    (norm, para not in added)
+                    for para in [rep.title, *rep.text.split("\n\n")]
+                    for norm in sentence_norms(para)
+                ]
             positives.append((original, len(norms)))
-            norms.append(comparison_form(text))
-            family.append(fam)
+            add(pool[key], table)
         fam += 1
     # part 2 times detection; its verification keeps whole texts
-    return Corpus(norms, np.array(family), np.array(positives).reshape(-1, 2), norms)
+    return Corpus(norms, np.array(family), np.array(positives).reshape(-1, 2), norms, sentences)
 
 
 def part2(bodies: list[str], n: int, use_duckdb: bool) -> None:
@@ -351,7 +387,13 @@ def part2(bodies: list[str], n: int, use_duckdb: bool) -> None:
         lambda: mh.anchor_candidates(anchors, MIN_SHARED, MIN_SHARE, MAX_DF)
     )
     steps.append((f"anchor candidates, numpy ({len(anchor_pairs):,} pairs)", secs))
-    pairs = np.unique(np.vstack([band_pairs, anchor_pairs]), axis=0)
+    sentence_pairs, secs = timed(
+        lambda: mh.sentence_candidates(
+            mh.sentence_keys(*corpus.columns, len(norms), SENTENCE_MIN_WORDS), MAX_DF
+        )
+    )
+    steps.append((f"shared-sentence candidates, numpy ({len(sentence_pairs):,} pairs)", secs))
+    pairs = np.unique(np.vstack([band_pairs, anchor_pairs, sentence_pairs]), axis=0)
     ok, secs = timed(lambda: verified(pairs, distinct))
     steps.append((f"exact verification of {len(pairs):,} candidates ({len(ok):,} pass)", secs))
     docs = [Doc(str(i), str(i), None, None, norms[i]) for i in range(len(norms))]
@@ -362,7 +404,7 @@ def part2(bodies: list[str], n: int, use_duckdb: bool) -> None:
     for name, secs in steps:
         print(f"| {name} | {secs:.2f} |")
     print(f"| **total** | **{total:.2f}** ({len(norms) / total:,.0f} docs/s) |")
-    found = {(int(p.version_a), int(p.version_b)) for p in ok}
+    found = verified_set(ok)
     story_of = {m.version_id: s for s in stories for m in s.members}
     together = sum(
         story_of.get(str(a)) is not None and story_of.get(str(a)) is story_of.get(str(b))
@@ -377,14 +419,20 @@ def part2(bodies: list[str], n: int, use_duckdb: bool) -> None:
         f"verified pairs across families: {cross}; stories mixing families: {mixed}"
     )
     if use_duckdb:
-        duckdb_incremental(norms)
+        duckdb_incremental(norms, corpus.sentences)
 
 
 # -- the warehouse's tables and candidate query, fed in batches as the ingest task would ----
 
 
-def store_versions(con: duckdb.DuckDBPyConnection, ids: list[str], norms: Sequence[str]) -> None:
-    """Insert one version per text (each its own article) straight into core.versions."""
+def store_versions(
+    con: duckdb.DuckDBPyConnection,
+    ids: list[str],
+    norms: Sequence[str],
+    sentences: Sequence[Sequence[tuple[str, str]]],
+) -> None:
+    """Insert one version per text (each its own article) and its sentences straight into
+    core.versions and core.sentences."""
     rows = pa.table(  # noqa: F841 - read by DuckDB
         {
             "version_id": ids,
@@ -398,9 +446,22 @@ def store_versions(con: duckdb.DuckDBPyConnection, ids: list[str], norms: Sequen
         }
     )
     con.execute("INSERT INTO core.versions BY NAME SELECT * FROM rows")
+    sentence_rows = pa.table(  # noqa: F841 - read by DuckDB
+        {
+            "version_id": [v for v, ss in zip(ids, sentences, strict=True) for _ in ss],
+            "sentence_no": [i for ss in sentences for i in range(1, len(ss) + 1)],
+            "paragraph_no": [1 for ss in sentences for _ in ss],
+            "text": [norm for ss in sentences for _, norm in ss],
+            "norm": [norm for ss in sentences for _, norm in ss],
+            "sentence_hash": [h for ss in sentences for h, _ in ss],
+        }
+    )
+    con.execute("INSERT INTO core.sentences BY NAME SELECT * FROM sentence_rows")
 
 
-def duckdb_incremental(norms: Sequence[str], batch: int = 2000) -> None:
+def duckdb_incremental(
+    norms: Sequence[str], sentences: Sequence[Sequence[tuple[str, str]]], batch: int = 2000
+) -> None:
     """warehouse.dedupe.index_versions and candidates on a migrated warehouse, batch by batch."""
     with tempfile.TemporaryDirectory() as tmp:
         con = connect(Path(tmp) / "w.duckdb")
@@ -412,7 +473,8 @@ def duckdb_incremental(norms: Sequence[str], batch: int = 2000) -> None:
         for start in range(0, len(norms), batch):
             new = ids[start : start + batch]
             t0 = time.perf_counter()
-            store_versions(con, new, norms[start : start + batch])
+            end = start + batch
+            store_versions(con, new, norms[start:end], sentences[start:end])
             t1 = time.perf_counter()
             dedupe.index_versions(
                 con, new, k=S.shingle_size, num_perm=S.num_perm, bands=S.lsh_bands, scale=SCALE
@@ -420,15 +482,20 @@ def duckdb_incremental(norms: Sequence[str], batch: int = 2000) -> None:
             t2 = time.perf_counter()
             n_pairs += len(
                 dedupe.candidates(
-                    con, new, max_df=MAX_DF, min_shared=MIN_SHARED, min_share=MIN_SHARE
+                    con,
+                    new,
+                    max_df=MAX_DF,
+                    min_shared=MIN_SHARED,
+                    min_share=MIN_SHARE,
+                    sentence_min_words=SENTENCE_MIN_WORDS,
                 )
             )
             t3 = time.perf_counter()
             store_s, index_s, last = store_s + t1 - t0, index_s + t2 - t1, t3 - t2
             query_s += last
         print(
-            f"\nDuckDB warehouse (file, threads=1), batches of {batch}: version rows "
-            f"{store_s:.1f} s, index_versions (sketch + insert) {index_s:.1f} s, "
+            f"\nDuckDB warehouse (file, threads=1), batches of {batch}: version and sentence "
+            f"rows {store_s:.1f} s, index_versions (sketch + insert) {index_s:.1f} s, "
             f"candidate queries {query_s:.1f} s (last batch against {len(norms):,} stored: "
             f"{last:.2f} s), {n_pairs:,} candidates"
         )

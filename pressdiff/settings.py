@@ -73,9 +73,18 @@ class Settings(BaseSettings):
         "left out when pairs are verified (0: off).",
     )
     anchor_scale: int = Field(8, description="1 in N shingles is a containment anchor.")
-    anchor_max_df: int = Field(100, description="Anchors in more versions are boilerplate.")
+    anchor_max_df: int = Field(
+        100, description="Anchors and sentences in more versions are boilerplate."
+    )
     anchor_min_shared: int = 2
-    anchor_min_share: float = 0.5
+    anchor_min_share: float = Field(
+        0.4, description="A pair shares this much of the smaller text's anchors."
+    )
+    sentence_min_words: int = Field(
+        6,
+        ge=0,
+        description="Two texts sharing a whole sentence this long are candidates (0: off).",
+    )
 
     def dedupe_params(self) -> dict[str, float | int]:
         """The near-duplicate settings, as `tasks.dedupe.find_stories` takes them."""
@@ -90,6 +99,7 @@ class Settings(BaseSettings):
             "anchor_max_df": self.anchor_max_df,
             "anchor_min_shared": self.anchor_min_shared,
             "anchor_min_share": self.anchor_min_share,
+            "sentence_min_words": self.sentence_min_words,
         }
 
 

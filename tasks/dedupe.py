@@ -33,7 +33,8 @@ def find_stories(
     anchor_scale: int = 8,
     anchor_max_df: int = 100,
     anchor_min_shared: int = 2,
-    anchor_min_share: float = 0.5,
+    anchor_min_share: float = 0.4,
+    sentence_min_words: int = 6,
 ) -> list[tuple[str, str]]:
     """Match a batch of new versions against the warehouse, record verified pairs, rebuild
     the affected stories; returns (original, member) version pairs to compare."""
@@ -50,6 +51,7 @@ def find_stories(
             max_df=anchor_max_df,
             min_shared=anchor_min_shared,
             min_share=anchor_min_share,
+            sentence_min_words=sentence_min_words,
         )
         params = pair_params(
             thresholds,
@@ -60,6 +62,7 @@ def find_stories(
             max_df=anchor_max_df,
             min_shared=anchor_min_shared,
             min_share=anchor_min_share,
+            sentence_min_words=sentence_min_words,
         )
         pairs = dedupe.verify_candidates(con, cands, thresholds, params)
         dedupe.store_pairs(con, pairs, run_id, now)

@@ -71,7 +71,7 @@ class Candidate:
 
     version_a: str
     version_b: str
-    method: str  # 'lsh', 'anchor' or 'lsh+anchor'
+    method: str  # the routes that found it, '+'-joined: 'lsh', 'anchor', 'sentence'
     estimated_jaccard: float | None = None
 
 

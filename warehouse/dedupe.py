@@ -113,8 +113,10 @@ def candidates(
     max_df: int,
     min_shared: int,
     min_share: float,
+    sentence_min_words: int = 6,
 ) -> list[Candidate]:
-    """Candidate pairs of `version_ids` with any stored version of another article."""
+    """Candidate pairs of `version_ids` with any stored version of another article: by LSH
+    band, by shared anchors, or by a shared sentence (`sentence_min_words=0`: not that way)."""
     new_versions = _ids(version_ids)  # noqa: F841
     rows = con.execute(
         f"""WITH c AS ({CANDIDATES_SQL.rstrip().rstrip(";")})
@@ -122,7 +124,12 @@ def candidates(
             JOIN core.versions va ON va.version_id = c.version_a
             JOIN core.versions vb ON vb.version_id = c.version_b
             WHERE va.article_id <> vb.article_id""",
-        {"max_df": max_df, "min_shared": min_shared, "min_share": min_share},
+        {
+            "max_df": max_df,
+            "min_shared": min_shared,
+            "min_share": min_share,
+            "sentence_min_words": sentence_min_words,
+        },
     ).fetchall()
     return [Candidate(a, b, m, j) for a, b, m, j in rows]
 

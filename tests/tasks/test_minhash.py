@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from tasks import minhash as mh
 from tasks.article import Article, Document
 from tasks.extract import extract_document
+from tasks.segment import split_paragraphs, split_sentences
 from tasks.shingles import jaccard, shingles
 from tasks.typography import comparison_form, text_hash, words
 from tests.conftest import corpus
@@ -113,6 +114,31 @@ def test_band_and_anchor_candidates_in_memory() -> None:
     assert shared[1] == sk.anchors.lengths[3]  # every anchor of the part is in the whole
 
 
+def test_sentence_candidates_share_a_long_enough_sentence_few_texts_have() -> None:
+    long = "the minister said the talks would resume on monday."
+    other = "a different sentence of seven words here."
+    stock = "share this story with your friends today."
+    texts = [
+        [long, "short one."],
+        ["intro.", long, other],
+        [other, "short one."],  # shares `other` with text 1 and only a short sentence with 0
+        ["nothing in common with anybody else at all."],
+    ]
+    texts += [[stock, f"filler sentence number {i} of this page."] for i in range(4)]
+    hashed = [[(text_hash(s), s) for s in t] for t in texts]
+    columns = mh.sentence_columns(hashed)
+    keys = mh.sentence_keys(*columns, len(texts), min_words=6)
+    assert keys.lengths.tolist() == [1, 2, 1, 1, 2, 2, 2, 2]  # "short one." is too short
+    assert keys.row(0).tolist() == [int(text_hash(long), 16)]
+    assert mh.sentence_candidates(keys, max_df=3).tolist() == [[0, 1], [1, 2]]  # stock: 4 texts
+    assert len(mh.sentence_candidates(keys, max_df=4)) == 2 + 6
+    assert mh.sentence_keys(*columns, len(texts), min_words=0).lengths.sum() == 0  # off
+    assert mh.hex64(["00000000000000ff", "FFFFFFFFFFFFFFFF"]).tolist() == [255, 2**64 - 1]
+    for bad in (["abc"], ["00000000000000fg"], [None]):
+        with pytest.raises(ValueError, match="16 hex digits"):
+            mh.hex64(bad)
+
+
 def test_anchors_find_what_bands_miss_in_generated_republications() -> None:
     """Candidate recall on rule-accepted republications of real bodies (all 181 bodies)."""
     bodies = benchmark_bodies(corpus())
@@ -143,7 +169,7 @@ def test_anchors_find_what_bands_miss_in_generated_republications() -> None:
 # -- the warehouse: warehouse/dedupe.py and warehouse/sql/dedupe_candidates.sql -------------
 
 DEDUPE = {"k": 3, "num_perm": 128, "bands": 32, "scale": 8}
-CANDIDATES = {"max_df": 100, "min_shared": 2, "min_share": 0.5}
+CANDIDATES = {"max_df": 100, "min_shared": 2, "min_share": 0.4, "sentence_min_words": 6}
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
 
 
@@ -156,8 +182,11 @@ def store_documents(con: duckdb.DuckDBPyConnection, docs: list[Document]) -> lis
     return result.new_version_ids
 
 
-def store_norms(con: duckdb.DuckDBPyConnection, ids: list[str], norms: list[str]) -> None:
-    """Write versions of comparison forms directly, one article each."""
+def store_texts(con: duckdb.DuckDBPyConnection, ids: list[str], texts: list[str]) -> list[str]:
+    """Write one version and its sentences per text directly, one article each; returns
+    the comparison forms."""
+    found = [split_sentences(split_paragraphs(t)) for t in texts]
+    norms = [" ".join(s.norm for s in ss) for ss in found]
     rows = pa.table(  # noqa: F841 - read by DuckDB
         {
             "version_id": ids,
@@ -171,6 +200,18 @@ def store_norms(con: duckdb.DuckDBPyConnection, ids: list[str], norms: list[str]
         }
     )
     con.execute("INSERT INTO core.versions BY NAME SELECT * FROM rows")
+    sentence_rows = pa.table(  # noqa: F841 - read by DuckDB
+        {
+            "version_id": [v for v, ss in zip(ids, found, strict=True) for _ in ss],
+            "sentence_no": [s.sentence_no for ss in found for s in ss],
+            "paragraph_no": [s.paragraph_no for ss in found for s in ss],
+            "text": [s.text for ss in found for s in ss],
+            "norm": [s.norm for ss in found for s in ss],
+            "sentence_hash": [s.hash for ss in found for s in ss],
+        }
+    )
+    con.execute("INSERT INTO core.sentences BY NAME SELECT * FROM sentence_rows")
+    return norms
 
 
 def test_warehouse_finds_the_seed_pair_incrementally(tmp_path: Path) -> None:
@@ -213,26 +254,44 @@ def test_warehouse_finds_the_seed_pair_incrementally(tmp_path: Path) -> None:
     ).fetchone()
     assert shared_bands == int((keys[0] == keys[1]).sum())
     assert shared_anchors >= 20
-    assert (rows[0].method == "anchor") == (shared_bands == 0)
+    assert ("lsh" in rows[0].method) == (shared_bands > 0)
+    assert "sentence" in rows[0].method  # it keeps whole sentences of the wire story
 
 
 def test_warehouse_candidates_agree_with_the_in_memory_candidates(tmp_path: Path) -> None:
     bodies = benchmark_bodies(corpus())[:60]
-    norms = [comparison_form(b.text) for b in bodies]
-    norms += [comparison_form(republish(b.text, seed=i).text) for i, b in enumerate(bodies)]
-    ids = [f"v{i:03d}" for i in range(len(norms))]
+    texts = [b.text for b in bodies] + [
+        republish(b.text, seed=i).text for i, b in enumerate(bodies)
+    ]
+    ids = [f"v{i:03d}" for i in range(len(texts))]
     con = connect(tmp_path / "w.duckdb")
-    store_norms(con, ids, norms)
+    norms = store_texts(con, ids, texts)
     assert dedupe.index_versions(con, ids, **DEDUPE) == len(ids)
     rows = dedupe.candidates(con, ids, **CANDIDATES)
     assert all(c.version_a < c.version_b for c in rows)
     sk = mh.sketch(norms)
-    pairs = np.vstack(
-        [mh.band_candidates(mh.band_keys(sk.signatures, 32)), mh.anchor_candidates(sk.anchors)[0]]
+    rows_of = pa.table({"version_id": ids, "row": range(len(ids))})  # noqa: F841
+    stored = con.execute(
+        """SELECT row, sentence_hash, norm FROM core.sentences JOIN rows_of USING (version_id)
+           ORDER BY row, sentence_no"""
+    ).to_arrow_table()
+    keys = mh.sentence_keys(
+        stored["row"].to_numpy(), stored["sentence_hash"], stored["norm"], len(ids), 6
     )
-    expected = {(ids[a], ids[b]) for a, b in pairs.tolist()}
-    assert {(c.version_a, c.version_b) for c in rows} == expected
-    assert {(f"v{i:03d}", f"v{i + 60:03d}") for i in range(60)} <= expected
+    routes = {
+        "lsh": mh.band_candidates(mh.band_keys(sk.signatures, 32)),
+        "anchor": mh.anchor_candidates(sk.anchors, 2, 0.4)[0],
+        "sentence": mh.sentence_candidates(keys),
+    }
+    expected: dict[tuple[str, str], list[str]] = {}
+    for route, pairs in routes.items():
+        for a, b in pairs.tolist():
+            expected.setdefault((ids[a], ids[b]), []).append(route)
+    assert {(c.version_a, c.version_b): c.method for c in rows} == {
+        pair: "+".join(how) for pair, how in expected.items()
+    }
+    assert {c.method for c in rows} >= {"lsh+anchor+sentence", "sentence"}
+    assert {(f"v{i:03d}", f"v{i + 60:03d}") for i in range(60)} <= expected.keys()
     for c in rows:
         a, b = ids.index(c.version_a), ids.index(c.version_b)
         est = mh.estimated_jaccard(sk.signatures[a], sk.signatures[b])

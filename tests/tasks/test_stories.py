@@ -79,18 +79,41 @@ def seed_docs(seeds: Path) -> list[Doc]:
     return docs
 
 
-def candidates_of(docs: list[Doc]) -> list[Candidate]:
-    """Every pair the in-memory detector proposes (bands, then anchors)."""
+Sentences = dict[str, list[tuple[str, str]]]  # version -> (sentence_hash, norm) per sentence
+
+
+def sentence_doc(
+    vid: str, site: str | None, published: datetime | None, text: str, sentences: Sentences
+) -> Doc:
+    """`text` as the warehouse stores it: its sentences (kept in `sentences`) and their
+    comparison forms joined."""
+    found = split_sentences(split_paragraphs(text))
+    sentences[vid] = [(s.hash, s.norm) for s in found]
+    return Doc(vid, vid, site, published, " ".join(s.norm for s in found))
+
+
+def candidates_of(docs: list[Doc], sentences: Sentences | None = None) -> list[Candidate]:
+    """Every pair the in-memory detector proposes: by band, by anchors and, given the
+    texts' sentences, by a shared sentence (the routes of warehouse/sql/dedupe_candidates.sql)."""
     sk = mh.sketch([d.norm_text for d in docs])
     ids = [d.version_id for d in docs]
-    found = {tuple(p): "lsh" for p in mh.band_candidates(mh.band_keys(sk.signatures, 32)).tolist()}
-    for p in mh.anchor_candidates(sk.anchors)[0].tolist():
-        found[tuple(p)] = "lsh+anchor" if tuple(p) in found else "anchor"
-    return [Candidate(ids[a], ids[b], how) for (a, b), how in sorted(found.items())]
+    routes = {
+        "lsh": mh.band_candidates(mh.band_keys(sk.signatures, 32)),
+        "anchor": mh.anchor_candidates(sk.anchors)[0],
+    }
+    if sentences is not None:
+        columns = mh.sentence_columns([sentences[v] for v in ids])
+        keys = mh.sentence_keys(*columns, len(ids))
+        routes["sentence"] = mh.sentence_candidates(keys)
+    found: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for route, pairs in routes.items():
+        for a, b in pairs.tolist():
+            found[(a, b)].append(route)
+    return [Candidate(ids[a], ids[b], "+".join(how)) for (a, b), how in sorted(found.items())]
 
 
-def detect(docs: list[Doc]) -> list[Pair]:
-    return verify(candidates_of(docs), shingle_sets(docs), Thresholds())
+def detect(docs: list[Doc], sentences: Sentences | None = None) -> list[Pair]:
+    return verify(candidates_of(docs, sentences), shingle_sets(docs), Thresholds())
 
 
 def test_seed_pair_is_one_story_with_the_wire_story_as_original(seeds: Path) -> None:
@@ -173,9 +196,7 @@ def test_generated_republications_of_real_bodies_are_found() -> None:
     docs, expected, sentences = [], [], {}
 
     def add(vid: str, site: str, hour: int, text: str) -> None:
-        found = split_sentences(split_paragraphs(text))
-        sentences[vid] = [(s.hash, s.norm) for s in found]
-        docs.append(Doc(vid, vid, site, DAY.replace(hour=hour), " ".join(s.norm for s in found)))
+        docs.append(sentence_doc(vid, site, DAY.replace(hour=hour), text, sentences))
 
     for i, body in enumerate(bodies):
         add(f"o{i}", f"site{i}", 0, body.text)
@@ -184,7 +205,7 @@ def test_generated_republications_of_real_bodies_are_found() -> None:
             add(f"r{i}.{j}", rep.site, 1 + j, rep.text)
             expected.append((f"o{i}", f"r{i}.{j}"))
     # candidates come from the whole texts; verification leaves out the sites' boilerplate
-    cands = candidates_of(docs)
+    cands = candidates_of(docs, sentences)
     clean = without_site_boilerplate(docs, sentences, Thresholds().boilerplate_min_articles)
     stories = cluster(clean, verify(cands, shingle_sets(clean), Thresholds()))
     original_of = {m.version_id: s.original_version_id for s in stories for m in s.members}
@@ -203,8 +224,9 @@ def test_distinct_real_articles_form_no_stories_of_unrelated_articles(
     cache = getattr(pytestconfig, "cache", None)
     cached = cache.mkdir("pressdiff-corpora") if cache else tmp_path_factory.mktemp("corpora")
     bodies = benchmark_bodies(root) + fundus_bodies(root) + trafilatura_bodies(root, cached)
-    docs = [Doc(b.key, b.key, None, None, comparison_form(b.text)) for b in bodies]
-    pairs = detect(docs)
+    sentences: Sentences = {}
+    docs = [sentence_doc(b.key, None, None, b.text, sentences) for b in bodies]
+    pairs = detect(docs, sentences)
     for p in pairs:
         print(f"J={p.jaccard:.3f} C={p.containment:.3f} {p.version_a} {p.version_b}")
     assert {(p.version_a, p.version_b) for p in pairs} == CORPUS_TRUE_DUPLICATES
@@ -214,17 +236,11 @@ def test_distinct_real_articles_form_no_stories_of_unrelated_articles(
 
 def test_allsides_same_event_articles_are_not_duplicates() -> None:
     articles = [a for a in allsides_articles(corpus()) if len(a.text.split()) >= 20]
+    sentences: Sentences = {}
     docs = [
-        Doc(
-            f"{a.event}/{a.stance}",
-            f"{a.event}/{a.stance}",
-            a.source,
-            None,
-            comparison_form(a.text),
-        )
-        for a in articles
+        sentence_doc(f"{a.event}/{a.stance}", a.source, None, a.text, sentences) for a in articles
     ]
-    pairs = detect(docs)
+    pairs = detect(docs, sentences)
     found = set()
     for p in pairs:
         print(f"J={p.jaccard:.3f} C={p.containment:.3f} {p.version_a} {p.version_b} ({p.method})")

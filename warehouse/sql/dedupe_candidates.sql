@@ -1,7 +1,9 @@
 -- Which stored versions are near-duplicate candidates of the new ones (table new_versions)?
--- Two ways in: an equal key in one LSH band (Jaccard), or enough shared containment anchors
--- (a republication that keeps only part of the original). Parameters: $max_df (anchors in
--- more versions are boilerplate), $min_shared, $min_share (of the smaller text's anchors).
+-- Three ways in: an equal key in one LSH band (Jaccard); enough shared containment anchors
+-- (a republication that keeps only part of the original); or one shared whole sentence of
+-- $sentence_min_words or more words (a short copy has too few anchors; 0 turns it off).
+-- Parameters: $max_df (anchors and sentences in more versions are boilerplate),
+-- $min_shared, $min_share (of the smaller text's anchors), $sentence_min_words.
 -- Every pair once, version_a < version_b, with how it was found and its estimated Jaccard.
 WITH new_bands AS (
     SELECT b.* FROM core.lsh_bands b SEMI JOIN new_versions n USING (version_id)
@@ -39,16 +41,42 @@ anchor_ok AS (
     WHERE h.anchors_shared >= $min_shared
       AND h.anchors_shared >= $min_share * least(sa.n_anchors, sb.n_anchors)
 ),
+new_sentences AS (
+    SELECT DISTINCT version_id, sentence_hash
+    FROM core.sentences SEMI JOIN new_versions USING (version_id)
+    WHERE $sentence_min_words > 0
+      AND length(norm) - length(replace(norm, ' ', '')) + 1 >= $sentence_min_words
+),
+sentence_df AS (
+    SELECT sentence_hash, count(DISTINCT version_id) AS df
+    FROM core.sentences SEMI JOIN (SELECT DISTINCT sentence_hash FROM new_sentences)
+         USING (sentence_hash)
+    GROUP BY sentence_hash
+),
+sentence_hits AS (
+    SELECT least(n.version_id, o.version_id) AS version_a,
+           greatest(n.version_id, o.version_id) AS version_b,
+           count(DISTINCT n.sentence_hash) AS sentences_shared
+    FROM new_sentences n
+    JOIN sentence_df d ON d.sentence_hash = n.sentence_hash AND d.df <= $max_df
+    JOIN core.sentences o ON o.sentence_hash = n.sentence_hash AND o.version_id <> n.version_id
+    GROUP BY ALL
+),
 candidates AS (
     SELECT version_a, version_b,
-           CASE WHEN b.bands_shared IS NULL THEN 'anchor'
-                WHEN a.anchors_shared IS NULL THEN 'lsh'
-                ELSE 'lsh+anchor' END AS method,
+           concat_ws('+', CASE WHEN b.bands_shared IS NOT NULL THEN 'lsh' END,
+                          CASE WHEN a.anchors_shared IS NOT NULL THEN 'anchor' END,
+                          CASE WHEN s.sentences_shared IS NOT NULL THEN 'sentence' END)
+               AS method,
            coalesce(b.bands_shared, 0) AS bands_shared,
-           coalesce(a.anchors_shared, 0) AS anchors_shared
-    FROM band_hits b FULL JOIN anchor_ok a USING (version_a, version_b)
+           coalesce(a.anchors_shared, 0) AS anchors_shared,
+           coalesce(s.sentences_shared, 0) AS sentences_shared
+    FROM band_hits b
+    FULL JOIN anchor_ok a USING (version_a, version_b)
+    FULL JOIN sentence_hits s USING (version_a, version_b)
 )
 SELECT c.version_a, c.version_b, c.method, c.bands_shared, c.anchors_shared,
+       c.sentences_shared,
        len(list_filter(list_zip(sa.signature, sb.signature), lambda x: x[1] = x[2]))
            / len(sa.signature) AS estimated_jaccard
 FROM candidates c
