@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
+from operator import attrgetter
 
 
+def pickles_by_fields(cls: type) -> type:
+    """Pickle a dataclass as a call of its constructor with its fields in order.
+
+    A slots dataclass otherwise unpickles through a Python `__setstate__` that looks up
+    its fields for every object: extraction processes send back tens of thousands of
+    sentences per batch (unpickling 600 pages' articles took 0.24 s that way, 0.06 s
+    this way)."""
+    values = attrgetter(*(f.name for f in fields(cls)))
+
+    def __reduce__(self: object) -> tuple:
+        return cls, values(self)
+
+    cls.__reduce__ = __reduce__
+    return cls
+
+
+@pickles_by_fields
 @dataclass(slots=True)
 class InputRef:
     """One unit of input: a whole file, or bytes already fetched."""
@@ -19,6 +37,7 @@ class InputRef:
     meta: dict = field(default_factory=dict)  # title/published_at hints from a feed
 
 
+@pickles_by_fields
 @dataclass(slots=True)
 class Document:
     """One article as read from its input, before extraction."""
@@ -34,6 +53,7 @@ class Document:
     seen_at: datetime | None = None
 
 
+@pickles_by_fields
 @dataclass(slots=True, frozen=True)
 class Sentence:
     """One sentence of a version, as published and in comparison form."""
@@ -45,6 +65,7 @@ class Sentence:
     hash: str
 
 
+@pickles_by_fields
 @dataclass(slots=True)
 class Article:
     """One extracted article: a candidate version of `url` (or of `key`)."""
@@ -66,6 +87,7 @@ class Article:
     seen_at: datetime | None = None
 
 
+@pickles_by_fields
 @dataclass(slots=True, frozen=True)
 class Sighting:
     """A URL seen again with content known to be unchanged (an HTTP 304, a WARC revisit)."""
@@ -75,6 +97,7 @@ class Sighting:
     source: str
 
 
+@pickles_by_fields
 @dataclass(slots=True, frozen=True)
 class Reject:
     """An input that could not become a version, and why."""

@@ -22,7 +22,7 @@ from prefect.cache_policies import NO_CACHE
 from pressdiff import __version__, progress
 from pressdiff.errors import InputError
 from pressdiff.settings import cores
-from tasks.article import Article, Document, InputRef, Reject, Sighting
+from tasks.article import Article, Document, InputRef, Reject, Sighting, pickles_by_fields
 from tasks.canonical_url import canonical_url, site_of
 from tasks.datelines import split_dateline, split_header
 from tasks.read import read_ref
@@ -142,6 +142,7 @@ def _body(paragraphs: list[str], *titles: str | None) -> tuple[str | None, list[
     return dateline, [first, *paragraphs[1:]] if dateline else paragraphs
 
 
+@pickles_by_fields
 @dataclass(slots=True)
 class Extracted:
     """A document's fields and paragraphs, not yet split into sentences.

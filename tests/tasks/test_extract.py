@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from tasks.extract import (
     HTML_EXTRACTOR,
     TEXT_EXTRACTOR,
     extract_document,
+    extract_text,
     parse_datetime,
     process_ref,
 )
@@ -401,3 +403,16 @@ def test_parse_datetime_returns_utc_not_the_original_offset() -> None:
     assert parsed is not None
     assert parsed.tzinfo == UTC
     assert parsed.tzinfo != timezone(timedelta(hours=3))
+
+
+def test_what_extraction_processes_send_back_pickles_whole() -> None:
+    """Articles, their sentences, rejects and unsplit texts cross process boundaries."""
+    doc = Document("a.txt", "a.txt", text="date 2024-01-02\n\nOne sentence here. And another one.")
+    article = extract_document(doc, min_words=1)
+    assert isinstance(article, Article) and len(article.sentences) == 2
+    found = extract_text(doc)
+    reject = Reject("b.html", "no article text", "the extractor found no main text")
+    for item in (article, found, reject, article.sentences[0]):
+        copy = pickle.loads(pickle.dumps(item))
+        assert copy == item and type(copy) is type(item)
+    assert pickle.loads(pickle.dumps(article)).published_at == datetime(2024, 1, 2, tzinfo=UTC)
