@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import importlib.util
 import os
+import socket
+import subprocess
+import sys
 import threading
+import time
+import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+
+from pressdiff.errors import SetupError
 
 OFFLINE = {
     "DO_NOT_TRACK": "1",
@@ -35,13 +45,29 @@ def configure(db: str | Path, *, verbose: bool = False) -> None:
     os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "WARNING" if verbose else "ERROR")
 
 
-def start_server_early() -> threading.Thread | None:
+class Booting:
+    """A temporary Prefect API server being started; `join` waits until it answers."""
+
+    def __init__(self, wait: Callable[[], None]) -> None:
+        self._wait = wait
+
+    def join(self) -> None:
+        self._wait()
+
+
+def start_server_early() -> Booting | None:
     """Boot Prefect's temporary local API server in the background; `join` before a flow.
 
-    Prefect would start it at the first flow call and wait about five seconds; started here
-    it boots while the flows are imported and the extraction processes start. Nothing is
-    started when a server is configured (PREFECT_API_URL).
+    Prefect would start it at the first flow call and wait for it. When Prefect is not yet
+    imported here (the command line), its server process is started at once, the same way
+    Prefect starts it, and PREFECT_API_URL points this process at it: it boots while Prefect
+    itself, the flows and the extraction processes are imported. Otherwise it is started
+    from a thread. Nothing is started when a server is configured (PREFECT_API_URL).
     """
+    if os.environ.get("PREFECT_API_URL"):
+        return None
+    if "prefect" not in sys.modules and not _has_profiles():
+        return _spawn_server()
     from prefect.settings import PREFECT_API_URL
 
     if PREFECT_API_URL.value():
@@ -55,4 +81,92 @@ def start_server_early() -> threading.Thread | None:
 
     thread = threading.Thread(target=boot, name="prefect-server-boot", daemon=True)
     thread.start()
-    return thread
+    return Booting(thread.join)
+
+
+def _has_profiles() -> bool:
+    """Whether Prefect's home holds profiles (which may name a server of their own)."""
+    return (
+        Path(os.environ.get("PREFECT_HOME", "~/.prefect")).expanduser() / "profiles.toml"
+    ).exists()
+
+
+def _spawn_server() -> Booting:
+    """Start the server process as prefect.server.api.server.SubprocessASGIServer does."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    spec = importlib.util.find_spec("prefect")
+    app_dir = Path(next(iter(spec.submodule_search_locations))).parent if spec else Path()
+    env = {
+        **os.environ,
+        "PREFECT_UI_ENABLED": "0",
+        "PREFECT__SERVER_EPHEMERAL": "1",
+        "PREFECT__SERVER_FINAL": "1",
+    }
+    home = Path(os.environ.get("PREFECT_HOME", ".")).expanduser()
+    log_path = home / f"server-{os.getpid()}.log"  # kept only when the server fails
+    log = log_path.open("wb")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--app-dir",
+            str(app_dir),
+            "--factory",
+            "prefect.server.api.server:create_app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "error",
+            "--lifespan",
+            "on",
+        ],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    log.close()  # the server holds its own copy
+    atexit.register(_stop, proc, log_path)
+    url = f"http://127.0.0.1:{port}/api"
+    os.environ["PREFECT_API_URL"] = url
+    timeout = float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120"))
+    started = time.monotonic()
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: no proxy
+
+    def wait() -> None:
+        while True:
+            if proc.poll() is not None:
+                err = log_path.read_text(errors="replace").strip().splitlines()
+                last = err[-1] if err else f"exit code {proc.returncode}"
+                raise SetupError(f"Prefect's local server did not start ({log_path}): {last}")
+            with contextlib.suppress(OSError), direct.open(f"{url}/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+            if time.monotonic() - started > timeout:
+                _stop(proc, None)
+                raise SetupError(
+                    f"Prefect's local server did not answer within {timeout:.0f} s "
+                    "(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS)"
+                )
+            time.sleep(0.1)
+
+    return Booting(wait)
+
+
+def _stop(proc: subprocess.Popen, log_path: Path | None) -> None:
+    """Stop the server; its log goes too when it was still serving (nothing to report)."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    if log_path is not None:
+        log_path.unlink(missing_ok=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -148,3 +149,38 @@ def test_a_locked_warehouse_names_the_process(tmp_path):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert re.search(rf"in use by process {holder.pid} \(", proc.stderr)
+
+
+def _cli(args: list[str], **env: str) -> subprocess.CompletedProcess:
+    """`pressdiff ARGS` in a new process, with Prefect's home beside the warehouse."""
+    clean = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "PREFECT_HOME")}
+    return subprocess.run(
+        [sys.executable, "-m", "pressdiff.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        env={**clean, **env},
+    )
+
+
+def test_the_command_line_starts_prefects_server_itself_and_stops_it(tmp_path):
+    db = tmp_path / "w.duckdb"
+    proc = _cli(["ingest", str(EXAMPLES), "--db", str(db)])
+    assert proc.returncode == 0, proc.stderr
+    assert "5 versions new" in proc.stdout and "3 comparisons" in proc.stdout
+    home = tmp_path / ".pressdiff" / "prefect"
+    assert (home / "prefect.db").exists()  # the server kept its runs beside the warehouse
+    assert list(home.glob("server-*.log")) == []  # stopped at exit, nothing to report
+
+
+def test_a_server_that_cannot_start_is_one_line_and_exit_2(tmp_path):
+    broken = "sqlite+aiosqlite:////nonexistent-dir/prefect.db"
+    proc = _cli(
+        ["ingest", str(EXAMPLES), "--db", str(tmp_path / "w.duckdb")],
+        PREFECT_SERVER_DATABASE_CONNECTION_URL=broken,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    [log] = (tmp_path / ".pressdiff" / "prefect").glob("server-*.log")
+    assert f"Prefect's local server did not start ({log})" in proc.stderr
