@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from tasks.article import Sentence
 from tasks.segment import (
     _ONE_SENTENCE,
+    _plain_spans,
     _sentence_spans,
     split_paragraphs,
     split_sentences,
@@ -214,7 +215,7 @@ def test_no_printable_character_is_lost(paragraph: str) -> None:
     assert re.sub(r"\s", "", joined) == re.sub(r"\s", "", paragraph)
 
 
-# ------------------------------------------------ the one-sentence shortcut equals syntok
+# ------------------------------------------- the one-sentence shortcuts equal syntok
 
 
 def _sentences(paragraph: str, spans: list[tuple[int, int]]) -> list[tuple[str, str]]:
@@ -245,6 +246,9 @@ def test_shortcut_agrees_with_syntok_on_every_real_paragraph() -> None:
     short = [p for p in paragraphs if _ONE_SENTENCE.fullmatch(p)]
     assert len(short) > 1000  # the shortcut is taken, and often
     assert [p for p in short if not _same_as_syntok(p)] == []
+    plain = [p for p in paragraphs if _plain_spans(p)]
+    assert len(plain) > 1000  # and so is the one for plain sentences
+    assert [p for p in plain if not _same_as_syntok(p)] == []
 
 
 _PIECES = st.sampled_from(
@@ -271,6 +275,13 @@ _PIECES = st.sampled_from(
         "\u2026",
         "U.S.",
         "3.5",
+        "2016",
+        "etc",
+        "Mr",
+        "May",
+        "SpaceX",
+        "AWD",
+        "I",
         "\u00a0",
         "\u200b",
         "\u3002",
@@ -282,4 +293,32 @@ _PIECES = st.sampled_from(
 @settings(max_examples=500, deadline=None)
 @given(st.lists(_PIECES, min_size=1, max_size=14).map("".join))
 def test_shortcut_agrees_with_syntok_on_generated_paragraphs(paragraph: str) -> None:
+    assert _same_as_syntok(paragraph)
+
+
+_WORDS = st.one_of(  # plain words half the time, tricky ones the other half
+    st.sampled_from(["word", "Word", "words", "Words", "Spa", "AWD", "2016"]),
+    st.sampled_from(
+        re.findall(
+            r"\S+",
+            "etc Mr May March SpaceX 7 I x U.S. 3.5 aß (aside) no No gen ohneQ \u201cQuoted\u201d",
+        )
+    ),
+)
+_ENDS = st.sampled_from([".", ".", ".", "!", "?", "...", ".\u201d", "\u2019.", ";", ":", ""])
+
+
+@st.composite
+def _plain_looking(draw: st.DrawFn) -> str:
+    """Sentences of words, each closed by punctuation, joined by spaces: what the plain
+    sentence shortcut is for, with the words and marks that must make it step aside."""
+    sentences = draw(st.lists(st.lists(_WORDS, min_size=1, max_size=5), min_size=2, max_size=5))
+    return draw(st.sampled_from([" ", "  "])).join(
+        " ".join(words) + draw(_ENDS) for words in sentences
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(_plain_looking())
+def test_plain_sentence_shortcut_agrees_with_syntok(paragraph: str) -> None:
     assert _same_as_syntok(paragraph)
