@@ -265,14 +265,11 @@ def read_and_extract(ref: InputRef, max_bytes: int) -> list[Extracted | Reject |
     ]
 
 
-def process_ref(ref: InputRef, max_bytes: int, min_words: int) -> list:
-    """Read one input and extract every article in it, with its sentences."""
-    return [_finish(item, min_words) for item in read_and_extract(ref, max_bytes)]
-
-
-def _extract_chunk(refs: Iterable[InputRef], max_bytes: int, min_words: int, split: bool) -> list:
-    """What an extraction process runs: `read_and_extract` over a chunk, flattened, and
-    split into sentences too when `split`."""
+def process_refs(
+    refs: Iterable[InputRef], max_bytes: int, min_words: int, split: bool = True
+) -> list:
+    """What an extraction process runs: `read_and_extract` over a chunk of inputs,
+    flattened, and split into sentences too when `split`."""
     out = [r for ref in refs for r in read_and_extract(ref, max_bytes)]
     return [_finish(item, min_words) for item in out] if split else out
 
@@ -296,7 +293,7 @@ def extract_batch(
     refs = [r for r in refs if isinstance(r, InputRef)]
     chunks = [refs[i : i + _CHUNK] for i in range(0, len(refs), _CHUNK)]
     spare_core = 0 < workers < cores()
-    work = partial(_extract_chunk, max_bytes=max_bytes, min_words=min_words, split=not spare_core)
+    work = partial(process_refs, max_bytes=max_bytes, min_words=min_words, split=not spare_core)
     results = pool(workers).map(work, chunks) if workers > 0 else map(work, chunks)
     out: list = done
     for chunk, result in zip(chunks, results, strict=True):

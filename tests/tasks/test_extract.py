@@ -16,7 +16,7 @@ from tasks.extract import (
     extract_document,
     extract_text,
     parse_datetime,
-    process_ref,
+    process_refs,
 )
 from tasks.typography import comparison_form, text_hash, words
 from tests.conftest import corpus
@@ -27,7 +27,7 @@ REPUBLICATION = "001_6f49e0fbfe08af1d.txt"
 
 def seed(name: str) -> tuple[Path, Article]:
     path = corpus("seeds", name)
-    [article] = process_ref(InputRef(source=str(path), fmt="text", path=str(path)), 10**6, 20)
+    [article] = process_refs([InputRef(source=str(path), fmt="text", path=str(path))], 10**6, 20)
     assert isinstance(article, Article)
     return path, article
 
@@ -354,7 +354,7 @@ def test_process_ref_passes_rejects_through_and_extracts_the_rest(tmp_path: Path
         + json.dumps({"text": "Too short."})
         + "\n"
     )
-    out = process_ref(InputRef(source=str(path), fmt="jsonl", path=str(path)), 10**6, 10)
+    out = process_refs([InputRef(source=str(path), fmt="jsonl", path=str(path))], 10**6, 10)
     assert [type(x).__name__ for x in out] == ["Article", "Reject", "Reject"]
     article = out[0]
     assert isinstance(article, Article)
