@@ -24,20 +24,23 @@ def find_stories(
     db: str,
     version_ids: list[str],
     run_id: str,
-    shingle_size: int = 3,
-    num_perm: int = 128,
-    bands: int = 32,
-    jaccard: float = 0.45,
-    containment: float = 0.7,
-    boilerplate_min_articles: int = 3,
-    anchor_scale: int = 8,
-    anchor_max_df: int = 100,
-    anchor_min_shared: int = 2,
-    anchor_min_share: float = 0.4,
-    sentence_min_words: int = 6,
+    *,
+    shingle_size: int,
+    num_perm: int,
+    bands: int,
+    jaccard: float,
+    containment: float,
+    boilerplate_min_articles: int,
+    anchor_scale: int,
+    anchor_max_df: int,
+    anchor_min_shared: int,
+    anchor_min_share: float,
+    sentence_min_words: int,
 ) -> list[tuple[str, str]]:
     """Match a batch of new versions against the warehouse, record verified pairs, rebuild
-    the affected stories; returns (original, member) version pairs to compare."""
+    the affected stories; returns (original, member) version pairs to compare.
+
+    The settings come from `Settings.dedupe_params()`, their one home (and defaults)."""
     con = warehouse(db)
     now = datetime.now(UTC)
     thresholds = Thresholds(jaccard, containment, shingle_size, boilerplate_min_articles)

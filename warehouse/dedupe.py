@@ -113,7 +113,7 @@ def candidates(
     max_df: int,
     min_shared: int,
     min_share: float,
-    sentence_min_words: int = 6,
+    sentence_min_words: int,
 ) -> list[Candidate]:
     """Candidate pairs of `version_ids` with any stored version of another article: by LSH
     band, by shared anchors, or by a shared sentence (`sentence_min_words=0`: not that way)."""

@@ -143,7 +143,7 @@ def test_site_boilerplate_is_left_out_when_pairs_are_verified(tmp_path) -> None:
     stored = store_articles(con, articles, "run", T0)
     ids = stored.new_version_ids
     index_versions(con, ids, k=3, num_perm=128, bands=32, scale=8)
-    cands = candidates(con, ids, max_df=100, min_shared=2, min_share=0.5)
+    cands = candidates(con, ids, max_df=100, min_shared=2, min_share=0.5, sentence_min_words=6)
 
     def pairs(min_articles: int) -> set[tuple[str, str]]:
         found = verify_candidates(con, cands, Thresholds(boilerplate_min_articles=min_articles), {})
