@@ -25,14 +25,14 @@ def _run_flow(flow: str, console: Console, db: str, verbose: bool, **params):
     processes start side by side."""
     configure(db, verbose=verbose)  # before Prefect is imported
     connect(db).close()  # migrate, and fail fast (before Prefect starts) if the file is locked
-    booting = start_server_early()
+    wait_for_server = start_server_early()
     from tasks.workers import start
 
     start(params["settings"].workers)  # fork and warm the extractors meanwhile
     module, name = flow.split(":")
     flow_fn = getattr(importlib.import_module(module), name)
-    if booting is not None:
-        booting.join()
+    if wait_for_server is not None:
+        wait_for_server()
     with progress_bar(console) as bar:
         tasks: dict[str, int] = {}
 

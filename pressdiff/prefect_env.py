@@ -45,18 +45,9 @@ def configure(db: str | Path, *, verbose: bool = False) -> None:
     os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "WARNING" if verbose else "ERROR")
 
 
-class Booting:
-    """A temporary Prefect API server being started; `join` waits until it answers."""
-
-    def __init__(self, wait: Callable[[], None]) -> None:
-        self._wait = wait
-
-    def join(self) -> None:
-        self._wait()
-
-
-def start_server_early() -> Booting | None:
-    """Boot Prefect's temporary local API server in the background; `join` before a flow.
+def start_server_early() -> Callable[[], None] | None:
+    """Boot Prefect's temporary local API server in the background; returns what to call
+    to wait for it before a flow.
 
     Prefect would start it at the first flow call and wait for it. When Prefect is not yet
     imported here (the command line), its server process is started at once, the same way
@@ -81,7 +72,7 @@ def start_server_early() -> Booting | None:
 
     thread = threading.Thread(target=boot, name="prefect-server-boot", daemon=True)
     thread.start()
-    return Booting(thread.join)
+    return thread.join
 
 
 def _has_profiles() -> bool:
@@ -91,7 +82,7 @@ def _has_profiles() -> bool:
     ).exists()
 
 
-def _spawn_server() -> Booting:
+def _spawn_server() -> Callable[[], None]:
     """Start the server process as prefect.server.api.server.SubprocessASGIServer does."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -155,7 +146,7 @@ def _spawn_server() -> Booting:
                 )
             time.sleep(0.1)
 
-    return Booting(wait)
+    return wait
 
 
 def _stop(proc: subprocess.Popen, log_path: Path | None) -> None:
