@@ -12,12 +12,9 @@ from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from flows.ingest import ingest
 from pressdiff.cli import main
-from pressdiff.settings import Settings
 from tasks.article import Article, Document
 from tasks.canonical_url import canonical_url
 from tasks.extract import extract_document
@@ -25,6 +22,8 @@ from tasks.load import close_warehouse
 from tasks.snapshots import content_hash
 from tasks.warc import iter_warc, iter_warcs
 from tests.conftest import corpus
+from tests.flows import test_ingest
+from tests.flows.test_ingest import query
 from tests.httpserver import (
     LocalServer,
     Response,
@@ -168,23 +167,12 @@ def xml(body: str, content_type: str = "application/xml") -> Response:
 # --- Running and reading --------------------------------------------------------------------
 
 
-def settings(**kw) -> Settings:
-    """Fast settings for the local server: loopback allowed, no politeness delay."""
-    defaults = {"allow_private": True, "host_delay": 0, "fetch_retries": 1, "workers": 0}
-    return Settings(**(defaults | kw))
+# for the local server: loopback allowed, no politeness delay
+FAST = {"allow_private": True, "host_delay": 0, "fetch_retries": 1, "workers": 0}
 
 
 def run(sources: list, db: Path, **kw):
-    try:
-        return ingest(sources=[str(s) for s in sources], db=str(db), settings=settings(**kw))
-    finally:
-        close_warehouse(str(db))
-
-
-def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    with duckdb.connect(str(db), read_only=True) as con:
-        con.execute("SET TimeZone = 'UTC'")
-        return con.execute(sql, params or []).fetchall()
+    return test_ingest.run(sources, db, **(FAST | kw))
 
 
 FETCH_ROW = """select url, final_url, status_code, error, bytes, etag, last_modified,
@@ -539,6 +527,8 @@ def test_page_fetched_but_never_stored_is_fetched_in_full_again(tmp_path, http_s
     second = run([http_server.url("/feed.xml")], db)
     assert query(db, REJECTS, [second.run_id]) == []
     assert counts(second) == (1, 1, 0, 0, 0)
+    # no validator was sent the second time: nothing of the page was kept to compare with
+    assert [h.headers.get("if-none-match") for h in http_server.hits("/news/pier")] == [None, None]
 
 
 # --- Web archives ---------------------------------------------------------------------------
