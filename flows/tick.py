@@ -26,7 +26,7 @@ def tick(
         if not held:  # another tick is writing: skip this one rather than queue behind it
             return RunSummary(run_id="", status="skipped: another tick is running")
         run_id = open_run(db, "run --force" if force else "run")
-        tracked = poll_sources(db, run_id, s, force) if poll else 0
+        tracked, poll_rejected = poll_sources(db, run_id, s, force) if poll else (0, 0)
         due = due_articles(db, force) if revisit else []
         stored, compared = process(db, run_id, [], links_of(due), s)
         reschedule(db, quote(due), run_id, s)
@@ -37,7 +37,7 @@ def tick(
             versions_new=stored.versions_new,
             unchanged=stored.unchanged,
             duplicates=stored.duplicates,
-            rejected=stored.rejected,
+            rejected=stored.rejected + poll_rejected,
             comparisons=compared,
             tracked_new=tracked,
             reject_reasons=reject_reasons(db, run_id),

@@ -23,7 +23,7 @@ from tasks.links import Link
 from tasks.load import warehouse
 from tasks.revisit import RevisitPolicy, SiteStats, next_check, record_check
 from tasks.web import expand_sources
-from warehouse import tracking
+from warehouse import store, tracking
 
 
 def next_visit(
@@ -91,19 +91,23 @@ def tick_lock(db: str) -> Iterator[bool]:
 
 
 @task(name="poll-sources", cache_policy=NO_CACHE)
-def poll_sources(db: str, run_id: str, settings: Settings, force: bool) -> int:
-    """Poll every due watched source; new article links become tracked. Returns how many."""
+def poll_sources(db: str, run_id: str, settings: Settings, force: bool) -> tuple[int, int]:
+    """Poll every due watched source; new article links become tracked, and a source that
+    fails (unreachable, unreadable, a homepage with no feed) is a reject of the run.
+    Returns how many links were tracked and how many sources rejected."""
     con = warehouse(db)
     now = datetime.now(UTC)
     sources = tracking.due_sources(con, now, force)
     pages = [(s.uri, None, None) for s in sources if s.kind == "page"]
-    found = tracking.track(con, pages, None, now)
+    found, rejects = tracking.track(con, pages, None, now), []
     for source in (s for s in sources if s.kind != "page"):
         expanded = expand_sources.fn(db, [source.uri], run_id, settings, follow_feeds=True)
         links = [(ln.url, ln.title, _when(ln.published_at)) for ln in expanded.links]
         found += tracking.track(con, links, source.source_id, now)
+        rejects += expanded.rejects
+    store.store_rejects(con, rejects, run_id, now)
     tracking.polled(con, sources, now, timedelta(seconds=settings.poll_every))
-    return found
+    return found, len(rejects)
 
 
 def _when(iso: str | None) -> datetime | None:

@@ -110,11 +110,15 @@ def expand_sources(
     """Fetch the URLs a user named: pages become articles, feeds and sitemaps links (with
     `follow_feeds`, a page is a homepage whose advertised feeds are read instead)."""
     out, todo, store = Expanded(), list(urls), SnapshotStore(snapshot_dir(db))
+    con = warehouse(db)
+    # pages stored before are asked for conditionally: only what was named can be one (a
+    # sitemap's children and advertised feeds are never stored), and a homepage watched for
+    # its feeds is read in full, or a 304 would hide them
+    known = {} if follow_feeds else fetches.validators(con, todo)
     for _depth in range(MAX_SITEMAP_DEPTH):
         if not todo:
             break
-        con = warehouse(db)  # pages stored before are asked for conditionally
-        results = fetch_many(todo, policy_of(settings), fetches.validators(con, todo), store=store)
+        results = fetch_many(todo, policy_of(settings), known, store=store)
         fetches.store_fetches(con, results, run_id)
         todo = [child for r in results for child in _read_source(r, out, follow_feeds)]
     progress.advance("sources", len(urls), len(urls))

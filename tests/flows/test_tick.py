@@ -202,3 +202,20 @@ def test_a_watched_homepage_is_read_through_the_feed_it_advertises(tmp_path, sit
         "select count(*) from versions v join articles a using (article_id) "
         f"where a.url = '{site.url('/')}'",
     ) == [(0,)]  # the homepage is no article
+
+
+def test_a_watched_homepage_without_a_feed_is_a_reject_of_the_run(tmp_path, site):
+    site.set("/", Response(body="<html><body><h1>The Millbrook Herald</h1></body></html>"))
+    db = tmp_path / "w.duckdb"
+    con = warehouse(str(db))
+    tracking.add_source(con, site.url("/"), "feed", None, datetime.now(UTC))
+    close_warehouse(str(db))
+    summary = run(db)
+    assert (summary.rejected, summary.reject_reasons, summary.status) == (
+        1,
+        {"no feed": 1},
+        "completed_with_rejects",
+    )
+    assert rows(db, f"select source, reason from rejects where run_id = '{summary.run_id}'") == [
+        (site.url("/"), "no feed")
+    ]
