@@ -85,6 +85,8 @@ FETCH_COLUMNS = (
     "etag",
     "last_modified",
     "elapsed_ms",
+    "content_type",
+    "snapshot",
 )
 
 ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309: parse at least the first 500 KiB

@@ -8,24 +8,20 @@ import duckdb
 import pyarrow as pa
 
 from pressdiff.errors import BlockedURLError
-from tasks.fetch import FETCH_COLUMNS, FetchResult, normalize_url
-from warehouse.store import insert_arrow
-
-COLUMNS = (*FETCH_COLUMNS, "content_type", "snapshot")
+from tasks.fetch import FetchResult, normalize_url
+from warehouse.store import Columns, insert_arrow
 
 
 def store_fetches(
     con: duckdb.DuckDBPyConnection, results: Iterable[FetchResult], run_id: str
 ) -> int:
     """One row per attempt (retried attempts included); returns how many."""
-    cols: dict[str, list] = {c: [] for c in (*COLUMNS, "run_id")}
+    cols = Columns()
     for result in results:
-        for attempt in (*result.previous, result):
-            for c in COLUMNS:
-                cols[c].append(getattr(attempt, c))
-            cols["run_id"].append(run_id)
+        for row in result.rows():
+            cols.add(**row, run_id=run_id)
     insert_arrow(con, "core.fetches", cols)
-    return len(cols["url"])
+    return len(cols.get("url", []))
 
 
 def validators(
