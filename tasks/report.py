@@ -9,6 +9,7 @@ from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
+from pressdiff.render import format_rows
 from tasks.load import warehouse
 
 
@@ -90,9 +91,10 @@ def notable_markdown(run_id: str, rows: list[tuple[str, str, str]]) -> str:
     lines = [f"# Notable changes in run `{run_id}`", ""]
     if not rows:
         return "\n".join([*lines, "No revision in this run matched a rule."])
-    lines += ["| article | rule | detail |", "|---|---|---|"]
-    lines += [f"| {u} | {r} | {d.replace('|', '/')[:200]} |" for u, r, d in rows]
-    return "\n".join(lines)
+    table = format_rows(
+        ("article", "rule", "detail"), [(u, r, d[:200]) for u, r, d in rows], "markdown"
+    )
+    return "\n".join(lines) + "\n" + table
 
 
 def webhook_payloads(
