@@ -43,7 +43,8 @@ SEED_PHRASES = [
 
 def dated_seeds(tmp_path: Path) -> Path:
     """The seed folder with the wire story's date (2017-02-08, from the corpus README) as a
-    header line: its text carries no date, so as read it is never the earliest published."""
+    header line: its text carries no date, so as read it is the original only because it
+    contains its dated copy (tested below); dated, it is also the earliest published."""
     seeds = corpus("seeds")
     folder = tmp_path / "seeds"
     write(folder / WIRE, "date 2017-02-08\n" + (seeds / WIRE).read_text(encoding="utf-8"))
