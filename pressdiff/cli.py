@@ -283,6 +283,29 @@ def serve(interval_scale, db, debug) -> int:
 
 
 @cli.command()
+@click.argument("view", required=False)
+@click.option("--all", "every", is_flag=True, help="Every view with its columns, as Markdown.")
+@format_option
+@common
+def schema(view, every, fmt, db, debug) -> int:
+    """List the warehouse's views with what each answers, or one VIEW's columns.
+
+    `pressdiff schema versions` shows the columns, types and descriptions of `versions`. The
+    descriptions are stored in the warehouse (DuckDB's duckdb_columns().comment); without a
+    warehouse, this version's views are described. docs/warehouse.md is `--all`'s output.
+    """
+    from pressdiff import commands
+    from pressdiff.render import print_rows
+
+    if every:
+        out.file.write(commands.schema_document(db))
+        return EXIT_OK
+    columns, rows = commands.schema(db, view)
+    print_rows(out, columns, rows, fmt)
+    return EXIT_OK
+
+
+@cli.command()
 @click.option("--keep", is_flag=True, help="Add to the warehouse instead of starting afresh.")
 @common
 def demo(keep, db, debug) -> int:

@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 
 from pressdiff import progress
-from pressdiff.errors import SetupError
+from pressdiff.errors import NotFoundError, SetupError
 from pressdiff.prefect_env import configure, start_server_early
 from pressdiff.render import print_rows, progress_bar
 from pressdiff.settings import get_settings
@@ -254,3 +254,31 @@ def serve(console: Console, db: str, interval_scale: float) -> None:
 
     connect(db).close()
     serve_schedules(str(db), console.print, interval_scale)
+
+
+def _described(db: str):
+    """The warehouse at `db` read-only when it exists, else this version's empty schema."""
+    from warehouse import schema as described
+
+    return connect(db, read_only=True) if Path(db).exists() else described.contract()
+
+
+def schema(db: str, view: str | None) -> tuple[tuple[str, ...], list[tuple]]:
+    """The views with their descriptions, or one view's columns; an unknown view is an error."""
+    from warehouse import schema as described
+
+    con = _described(db)
+    if view is None:
+        return described.VIEW_COLUMNS, described.views(con)
+    rows = described.columns(con, view)
+    if not rows:
+        names = ", ".join(v for v, _, _ in described.views(con))
+        raise NotFoundError(f"there is no view {view!r}; the views are: {names}")
+    return described.COLUMN_COLUMNS, rows
+
+
+def schema_document(db: str) -> str:
+    """docs/warehouse.md: every view and column with its description, as Markdown."""
+    from warehouse import schema as described
+
+    return described.document(_described(db))
