@@ -62,7 +62,7 @@ def test_schema_command_lists_views_and_one_views_columns(tmp_path):
     assert rows[0] == ["view", "columns", "description"]
     assert [
         "story_members",
-        "6",
+        "7",
         "One row per article in a story, with its similarity to the original.",
     ] in rows
 
