@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pressdiff.cli import main
-from pressdiff.errors import UsageError
+from pressdiff.errors import SetupError, UsageError
 from tests.conftest import ROOT
 from warehouse.reader import check_read_only, open_reader
 
@@ -101,6 +101,24 @@ def test_no_file_outside_the_warehouse_is_read(warehouse, tmp_path, reader):
         f'error: the query may read only the warehouse: Permission Error: Cannot access file "'
         f'{secret}" - file system operations are disabled by configuration; to save a result, '
         "use pressdiff sql --output FILE"
+    )
+
+
+def test_parsing_reads_no_file_and_installs_nothing(warehouse, tmp_path):
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    (dump / "schema.sql").write_text("CREATE TABLE pwn (a INTEGER);")
+    (dump / "load.sql").write_text("")
+    line = refused(cli("sql", f"IMPORT DATABASE '{dump}'", "--db", str(warehouse)))
+    assert line == (
+        f'error: the query may read only the warehouse: Permission Error: Cannot access file "'
+        f'{dump}/schema.sql" - file system operations are disabled by configuration'
+    )
+    with pytest.raises(SetupError) as info:  # the default connection would try to install it
+        check_read_only("PRAGMA create_fts_index('versions', 'version_id', 'text')")
+    assert str(info.value) == (
+        'the query failed: Catalog Error: Pragma Function with name "create_fts_index" is not '
+        "in the catalog, but it exists in the fts extension."
     )
 
 

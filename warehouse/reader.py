@@ -16,13 +16,17 @@ Two locks, each enough alone against writes:
    that change the session or run SQL given as a string (`enable_logging`, `checkpoint`,
    `query`, ...): `enable_logging(storage := 'file', ...)` would even abort the process.
 
-`run_read_only` checks and then runs the parsed statements themselves, not the text again. A
-user who wants a file names it: `pressdiff sql --output FILE` (our code writes it).
+Parsing happens on a private connection as locked as a reader: DuckDB's parser reads the
+files of `IMPORT DATABASE` and installs extensions some PRAGMAs need. `run_read_only` checks,
+then runs the parsed statements themselves, not the text again. A user who wants a file
+names it: `pressdiff sql --output FILE` (our code writes it).
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import threading
 from pathlib import Path
 
 import duckdb
@@ -70,7 +74,9 @@ def open_reader(path: str | Path) -> duckdb.DuckDBPyConnection:
 def check_read_only(sql_text: str) -> list[duckdb.Statement]:
     """The statements of `sql_text` if every one only reads; else a UsageError saying which."""
     try:
-        statements = duckdb.extract_statements(sql_text)
+        statements = _parse(sql_text)
+    except duckdb.PermissionException as exc:
+        raise UsageError(f"the query may read only the warehouse: {_first_line(exc)}") from exc
     except duckdb.Error as exc:
         raise SetupError(f"the query failed: {_first_line(exc)}") from exc
     if not statements:
@@ -96,6 +102,21 @@ def run_read_only(con: duckdb.DuckDBPyConnection, sql_text: str) -> duckdb.DuckD
     return con
 
 
+_parser_lock = threading.Lock()
+
+
+@functools.cache
+def _parser() -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(":memory:", config={**READER_CONFIG, "lock_configuration": True})
+
+
+def _parse(sql_text: str) -> list[duckdb.Statement]:
+    """Parse on a connection as locked as a reader: parsing is not inert (IMPORT DATABASE
+    reads files, some PRAGMAs install extensions), and duckdb's default connection is open."""
+    with _parser_lock:
+        return _parser().extract_statements(sql_text)
+
+
 def _check_statement(statement: duckdb.Statement) -> None:
     raw = statement.query.encode()  # the tokenizer's offsets count bytes
     tokens = duckdb.tokenize(statement.query)
@@ -103,7 +124,7 @@ def _check_statement(statement: duckdb.Statement) -> None:
     if kind == duckdb.StatementType.EXPLAIN:
         inner = 2 if _word(raw, tokens, 1) == "analyze" else 1
         try:
-            explained = duckdb.extract_statements(raw[tokens[inner][0] :].decode())
+            explained = _parse(raw[tokens[inner][0] :].decode())
         except (IndexError, duckdb.Error):
             raise UsageError("the query is not read-only: EXPLAIN only of a SELECT") from None
         for s in explained:
