@@ -254,6 +254,14 @@ def test_each_lock_holds_alone(warehouse, tmp_path):
     assert counts(warehouse) == before
 
 
+def test_two_readers_in_one_process_share_the_locked_database(warehouse, monkeypatch):
+    monkeypatch.setenv("TZ", "America/New_York")
+    with open_reader(warehouse) as a, open_reader(warehouse) as b:
+        for con in (a, b, a.cursor()):
+            assert con.execute("SELECT current_setting('TimeZone')").fetchone() == ("UTC",)
+            assert con.execute("SELECT count(*) FROM history(?)", [URL]).fetchone() == (2,)
+
+
 @pytest.mark.parametrize(
     "query",
     [
