@@ -13,10 +13,11 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.text import Text
 
 from pressdiff import __version__
 from pressdiff.errors import PressdiffError
-from pressdiff.render import FORMATS
+from pressdiff.render import FORMATS, safe_text
 
 out = Console(highlight=False)
 if not out.is_terminal:  # piped output: wide tables rather than wrapped cells
@@ -119,16 +120,30 @@ def ingest(sources, workers, batch_size, allow_private, as_json, db, debug) -> i
 @cli.command()
 @click.argument("query")
 @format_option
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the result to FILE (.csv, .json or .parquet, values exact) instead of "
+    "printing it: the only way sql writes a file.",
+)
 @common
-def sql(query, fmt, db, debug) -> int:
+def sql(query, fmt, output, db, debug) -> int:
     """Run QUERY against the warehouse, read-only, and print the result.
 
     Query the contract's views: articles, versions, sentences, comparisons, sentence_edits,
     phrase_edits, term_swaps, stories, story_members, duplicate_pairs, sources, fetches,
-    runs, rejects; and the macros article_as_of(ts) and history(url).
+    runs, rejects; and the macros article_as_of(ts) and history(url). Only SELECT-like
+    statements run (SELECT, WITH, FROM, VALUES, EXPLAIN, DESCRIBE, SHOW, SUMMARIZE), and they
+    read nothing but the warehouse; anything else is refused with exit code 2. Text from
+    articles is printed with control characters shown as escapes (ESC as \\x1b).
     """
     from pressdiff import commands
 
+    if output is not None:
+        commands.sql_to_file(out, db, query, output)
+        return EXIT_OK
     columns, rows = commands.sql(db, query)
     from pressdiff.render import print_rows
 
@@ -338,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     except PressdiffError as exc:
         if debug:
             raise
-        err.print(f"[red]error:[/red] {exc}", markup=True)
+        err.print(Text.assemble(("error:", "red"), " ", safe_text(exc)))
         code = exc.exit_code
     except KeyboardInterrupt:
         err.print("interrupted")
@@ -346,7 +361,13 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the last line of defence: one sentence, not a traceback
         if debug:
             raise
-        err.print(f"[red]error:[/red] {type(exc).__name__}: {exc} (rerun with --debug for details)")
+        err.print(
+            Text.assemble(
+                ("error:", "red"),
+                " ",
+                safe_text(f"{type(exc).__name__}: {exc} (rerun with --debug for details)"),
+            )
+        )
         code = EXIT_USAGE
     return int(code or 0)
 

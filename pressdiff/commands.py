@@ -7,14 +7,16 @@ import shutil
 from pathlib import Path
 
 from rich.console import Console
+from rich.text import Text
 
 from pressdiff import progress
-from pressdiff.errors import NotFoundError, SetupError
+from pressdiff.errors import NotFoundError
 from pressdiff.prefect_env import configure, start_server_early
-from pressdiff.render import print_rows, progress_bar
+from pressdiff.render import print_rows, progress_bar, safe_text
 from pressdiff.settings import get_settings
 from warehouse import queries
 from warehouse.connection import connect
+from warehouse.reader import open_reader, run_read_only
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -68,7 +70,7 @@ def print_summary(console: Console, summary) -> None:
         + (f" ({summary.skipped} files of unknown type skipped)" if summary.skipped else "")
     )
     for reason, n in sorted(summary.reject_reasons.items(), key=lambda kv: -kv[1]):
-        console.print(f"  rejected, {reason}: {n}")
+        console.print(safe_text(f"  rejected, {reason}: {n}"))
     if summary.rejected:
         console.print(
             '[dim]details: pressdiff sql "select * from rejects where run_id = '
@@ -77,24 +79,28 @@ def print_summary(console: Console, summary) -> None:
 
 
 def sql(db: str, query: str) -> tuple[list[str], list[tuple]]:
-    """Run `query` on a read-only connection; returns (columns, rows)."""
-    import duckdb
+    """Run `query` through the warehouse reader (it must only read); returns (columns, rows)."""
+    with open_reader(db) as con:
+        cur = run_read_only(con, query)
+        if cur.description is None:
+            return [], []
+        return [d[0] for d in cur.description], cur.fetchall()
 
-    con = connect(db, read_only=True)
-    try:
-        cur = con.execute(query)
-    except duckdb.Error as exc:
-        first = str(exc).strip().splitlines()[0]
-        raise SetupError(f"the query failed: {first}") from exc
-    if cur.description is None:
-        return [], []
-    return [d[0] for d in cur.description], cur.fetchall()
+
+def sql_to_file(console: Console, db: str, query: str, output: str) -> None:
+    """Run `query` like `sql` and write its result to `output` (.csv, .json or .parquet)."""
+    from pressdiff.export import check_output, write_result
+
+    path = check_output(output, db)
+    with open_reader(db) as con:
+        n = write_result(run_read_only(con, query), path)
+    console.print(safe_text(f"wrote {n} row{'s' * (n != 1)} to {path}"))
 
 
 def print_history(console: Console, db: str, ref: str) -> None:
     """Print the versions of one article, newest first."""
-    con = connect(db, read_only=True)
-    url, rows = queries.history(con, ref)
+    with open_reader(db) as con:
+        url, rows = queries.history(con, ref)
     print_rows(console, queries.HISTORY_COLUMNS, rows, title=url)
 
 
@@ -145,33 +151,38 @@ def diff(console: Console, db: str, a: str, b: str | None) -> None:
     from tasks.align import compare
     from warehouse.comparisons import load_versions
 
-    con = connect(db, read_only=True)
-    new_id = queries.resolve_version(con, b if b is not None else a)
-    old_id = (
-        queries.resolve_version(con, a) if b is not None else queries.previous_version(con, new_id)
-    )
-    versions = load_versions(con, [old_id, new_id])
+    with open_reader(db) as con:
+        new_id = queries.resolve_version(con, b if b is not None else a)
+        old_id = (
+            queries.resolve_version(con, a)
+            if b is not None
+            else queries.previous_version(con, new_id)
+        )
+        versions = load_versions(con, [old_id, new_id])
+        labels = queries.version_labels(con, [old_id, new_id])
     old, new = versions[old_id], versions[new_id]
     c = compare(old.title, old.sentences, new.title, new.sentences)
-    labels = queries.version_labels(con, [old_id, new_id])
     relation = "revision" if labels[old_id][0] == labels[new_id][0] else "republication"
-    console.print(f"[red]--- {old_id}[/red]  {labels[old_id][1]}")
-    console.print(f"[green]+++ {new_id}[/green]  {labels[new_id][1]}")
+    console.print(Text.assemble((f"--- {old_id}", "red"), "  ", safe_text(labels[old_id][1])))
+    console.print(Text.assemble((f"+++ {new_id}", "green"), "  ", safe_text(labels[new_id][1])))
     markers = not console.is_terminal or console.no_color
     console.print(diff_render.headline(old.title, new.title, markers=markers))
-    console.print(diff_render.summary_line(c, relation), style="dim")
+    console.print(Text(diff_render.summary_line(c, relation), style="dim"))
     for line in diff_render.render(c, markers=markers):
         console.print(line)
 
 
 def print_story(console: Console, db: str, ref: str) -> None:
     """Print one story: its original and every republication with what it cut and swapped."""
-    con = connect(db, read_only=True)
-    (story_id, n_articles, n_sites, first, title, url), rows = queries.story(con, ref)
-    console.print(f"[bold]story {story_id}[/bold]: {title or '(no title)'}")
+    with open_reader(db) as con:
+        (story_id, n_articles, n_sites, first, title, url), rows = queries.story(con, ref)
+    headline = safe_text(title or "(no title)")
+    console.print(Text.assemble((f"story {story_id}", "bold"), ": ", headline))
     console.print(
-        f"original {url}, first published {first or 'unknown'}; "
-        f"{n_articles} articles on {n_sites} sites"
+        safe_text(
+            f"original {url}, first published {first or 'unknown'}; "
+            f"{n_articles} articles on {n_sites} sites"
+        )
     )
     print_rows(console, queries.STORY_COLUMNS, rows)
     console.print(
@@ -260,19 +271,19 @@ def _described(db: str):
     """The warehouse at `db` read-only when it exists, else this version's empty schema."""
     from warehouse import schema as described
 
-    return connect(db, read_only=True) if Path(db).exists() else described.contract()
+    return open_reader(db) if Path(db).exists() else described.contract()
 
 
 def schema(db: str, view: str | None) -> tuple[tuple[str, ...], list[tuple]]:
     """The views with their descriptions, or one view's columns; an unknown view is an error."""
     from warehouse import schema as described
 
-    con = _described(db)
-    if view is None:
-        return described.VIEW_COLUMNS, described.views(con)
-    rows = described.columns(con, view)
-    if not rows:
+    with _described(db) as con:
+        if view is None:
+            return described.VIEW_COLUMNS, described.views(con)
+        rows = described.columns(con, view)
         names = ", ".join(v for v, _, _ in described.views(con))
+    if not rows:
         raise NotFoundError(f"there is no view {view!r}; the views are: {names}")
     return described.COLUMN_COLUMNS, rows
 
@@ -281,4 +292,5 @@ def schema_document(db: str) -> str:
     """docs/warehouse.md: every view and column with its description, as Markdown."""
     from warehouse import schema as described
 
-    return described.document(_described(db))
+    with _described(db) as con:
+        return described.document(con)

@@ -1,12 +1,14 @@
 """A comparison for the terminal: sentence rows, removed words struck in red, inserted green.
 
-Runs of unchanged sentences are folded into one line.
+Runs of unchanged sentences are folded into one line. Article text is appended as plain
+text with its control characters made visible (`render.visible`), never parsed as markup.
 """
 
 from __future__ import annotations
 
 from rich.text import Text
 
+from pressdiff.render import visible
 from tasks.align import Comparison, SentenceEdit, phrase_ops
 from tasks.typography import comparison_form
 
@@ -21,26 +23,28 @@ def inline_diff(old: str, new: str, *, markers: bool = False) -> Text:
     a, b = comparison_form(old), comparison_form(new)
     out, j = Text(), 0
     for os_, oe, ns, ne in phrase_ops(a, b):
-        out.append(b[j:ns])
+        out.append(visible(b[j:ns]))
         if oe > os_:
-            out.append(f"[-{a[os_:oe]}-]" if markers else a[os_:oe], style=REMOVED)
+            removed = visible(a[os_:oe])
+            out.append(f"[-{removed}-]" if markers else removed, style=REMOVED)
         if ne > ns:
-            out.append(f"{{+{b[ns:ne]}+}}" if markers else b[ns:ne], style=INSERTED)
+            inserted = visible(b[ns:ne])
+            out.append(f"{{+{inserted}+}}" if markers else inserted, style=INSERTED)
         j = ne
-    out.append(b[j:])
+    out.append(visible(b[j:]))
     return out
 
 
 def _row(e: SentenceEdit, markers: bool) -> Text:
     line = Text(_MARK[e.kind], style="bold")
     if e.kind == "removed":
-        line.append(e.old_text or "", style=REMOVED)
+        line.append(visible(e.old_text or ""), style=REMOVED)
     elif e.kind == "added":
-        line.append(e.new_text or "", style=INSERTED)
+        line.append(visible(e.new_text or ""), style=INSERTED)
     elif e.kind in ("changed", "moved") and e.old_text and e.new_text:
         line.append_text(inline_diff(e.old_text, e.new_text, markers=markers))
     else:
-        line.append(e.new_text or "")
+        line.append(visible(e.new_text or ""))
     return line
 
 
@@ -70,7 +74,7 @@ def render(comparison: Comparison, *, context: int = 1, markers: bool = False) -
 def headline(old_title: str | None, new_title: str | None, *, markers: bool = False) -> Text:
     """The titles of both sides, as an inline diff when they differ."""
     if (old_title or "") == (new_title or ""):
-        return Text(new_title or "(no title)", style="bold")
+        return Text(visible(new_title or "(no title)"), style="bold")
     return inline_diff(old_title or "", new_title or "", markers=markers)
 
 

@@ -1,10 +1,18 @@
-"""Printing results for people: tables in four formats, summaries, progress bars."""
+"""Printing results for people: tables in four formats, summaries, progress bars.
+
+Whatever comes from an article (titles, texts, URLs, and any value a query returns) is
+untrusted: it is printed as rich `Text`, never parsed as markup, and every character that
+could steer a terminal is shown as an escape (`visible`): ESC as `\\x1b`, so neither an ANSI
+sequence nor an OSC title or hyperlink reaches the screen. JSON keeps its data exact with
+`\\u` escapes. `format_rows(..., exact=True)` is for files, which are not terminals.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -12,8 +20,29 @@ from decimal import Decimal
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 FORMATS = ("table", "csv", "json", "markdown")
+
+# C0 controls but tab and newline, DEL, C1 (8-bit CSI, OSC, ...), bidirectional overrides.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# What JSON leaves raw of the above (it escapes C0 itself).
+_JSON_RAW = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(m: re.Match) -> str:
+    code = ord(m[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """`text` with every character that could steer a terminal written as an escape."""
+    return _CONTROL.sub(_escaped, text)
+
+
+def safe_text(text: object, style: str = "") -> Text:
+    """Untrusted `text` as a rich Text: no markup, control characters visible."""
+    return Text(visible("" if text is None else str(text)), style=style)
 
 
 def _plain(value: object) -> object:
@@ -28,19 +57,25 @@ def _cell(value: object) -> str:
     return "" if value is None else str(_plain(value))
 
 
-def format_rows(columns: Sequence[str], rows: Sequence[Sequence], fmt: str) -> str:
-    """`rows` as csv, json or markdown text (the 'table' format is printed by print_rows)."""
+def format_rows(
+    columns: Sequence[str], rows: Sequence[Sequence], fmt: str, *, exact: bool = False
+) -> str:
+    """`rows` as csv, json or markdown text (the 'table' format is printed by print_rows), safe
+    for a terminal; with `exact`, for a file: every value as it is."""
+    show = (lambda s: s) if exact else visible
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([[_cell(v) for v in row] for row in rows])
+        writer.writerow([show(c) for c in columns])
+        writer.writerows([[show(_cell(v)) for v in row] for row in rows])
         return out.getvalue()
     if fmt == "json":
         records = [{c: _plain(v) for c, v in zip(columns, row, strict=True)} for row in rows]
-        return json.dumps(records, ensure_ascii=False, indent=2, default=str) + "\n"
+        text = json.dumps(records, ensure_ascii=False, indent=2, default=str) + "\n"
+        return text if exact else _JSON_RAW.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
     if fmt == "markdown":
-        esc = [[_cell(v).replace("|", "\\|").replace("\n", " ") for v in row] for row in rows]
+        esc = [[show(_cell(v)).replace("|", "\\|").replace("\n", " ") for v in row] for row in rows]
+        columns = [show(c).replace("|", "\\|") for c in columns]
         lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
         lines += ["| " + " | ".join(row) + " |" for row in esc]
         return "\n".join(lines) + "\n"
@@ -54,15 +89,19 @@ def print_rows(
     fmt: str = "table",
     title: str | None = None,
 ) -> None:
-    """Print a result set in `fmt`."""
+    """Print a result set in `fmt`; every value and name as text, never as markup."""
     if fmt != "table":
         console.file.write(format_rows(columns, rows, fmt))
         return
-    table = Table(*columns, title=title, show_lines=False, header_style="bold")
+    table = Table(
+        title=None if title is None else safe_text(title), show_lines=False, header_style="bold"
+    )
+    for c in columns:
+        table.add_column(safe_text(c))
     for row in rows:
-        table.add_row(*(_cell(v) for v in row))
+        table.add_row(*(safe_text(_cell(v)) for v in row))
     console.print(table)
-    console.print(f"[dim]{len(rows)} row{'s' if len(rows) != 1 else ''}[/dim]")
+    console.print(Text(f"{len(rows)} row{'s' if len(rows) != 1 else ''}", style="dim"))
 
 
 def progress_bar(console: Console) -> Progress:

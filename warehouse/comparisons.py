@@ -28,18 +28,24 @@ class StoredVersion:
 def load_versions(
     con: duckdb.DuckDBPyConnection, version_ids: Iterable[str]
 ) -> dict[str, StoredVersion]:
-    """The titles and sentences of `version_ids`, in two bulk queries."""
-    wanted = pa.table({"version_id": list(set(version_ids))})  # noqa: F841
-    titles = dict(
-        con.execute(
-            "SELECT version_id, title FROM core.versions SEMI JOIN wanted USING (version_id)"
+    """The titles and sentences of `version_ids`, in two bulk queries.
+
+    The ids are registered, not found by a replacement scan: a reader connection
+    (warehouse/reader.py) has no access to Python's variables."""
+    con.register("wanted", pa.table({"version_id": list(set(version_ids))}))
+    try:
+        titles = dict(
+            con.execute(
+                "SELECT version_id, title FROM core.versions SEMI JOIN wanted USING (version_id)"
+            ).fetchall()
+        )
+        rows = con.execute(
+            """SELECT version_id, sentence_no, paragraph_no, text, norm, sentence_hash
+               FROM core.sentences SEMI JOIN wanted USING (version_id)
+               ORDER BY version_id, sentence_no"""
         ).fetchall()
-    )
-    rows = con.execute(
-        """SELECT version_id, sentence_no, paragraph_no, text, norm, sentence_hash
-           FROM core.sentences SEMI JOIN wanted USING (version_id)
-           ORDER BY version_id, sentence_no"""
-    ).fetchall()
+    finally:
+        con.unregister("wanted")
     sentences: dict[str, list[Sentence]] = {v: [] for v in titles}
     for vid, no, para, text, norm, h in rows:
         sentences[vid].append(Sentence(no, para, text, norm, h))

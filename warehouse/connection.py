@@ -24,7 +24,17 @@ def _locked_message(path: Path, exc: duckdb.Error) -> str:
 
 def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open `path`; a writable connection is migrated first. Lock conflicts become one line."""
-    path = Path(path)
+    con = open_file(Path(path), read_only=read_only)
+    con.execute("SET TimeZone = 'UTC'")
+    if not read_only:
+        migrate(con)
+    return con
+
+
+def open_file(
+    path: Path, *, read_only: bool, config: dict | None = None
+) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect, with a missing warehouse, a lock conflict or a bad file as one line."""
     if read_only and not path.exists():
         raise SetupError(
             f"no warehouse at {path}: run 'pressdiff ingest' or 'pressdiff demo' first"
@@ -32,14 +42,10 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
+        return duckdb.connect(str(path), read_only=read_only, config=config or {})
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise WarehouseLockedError(_locked_message(path, exc)) from exc
         raise SetupError(f"cannot open the warehouse {path}: {exc}") from exc
     except duckdb.Error as exc:
         raise SetupError(f"cannot open the warehouse {path}: {exc}") from exc
-    con.execute("SET TimeZone = 'UTC'")
-    if not read_only:
-        migrate(con)
-    return con

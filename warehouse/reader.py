@@ -1,0 +1,161 @@
+"""Reading the warehouse for a person: the one way `sql`, `history`, `diff`, `story` and the
+web viewer open it and run what a user typed.
+
+Two locks, each enough alone against writes:
+
+1. The connection (`open_reader`). The file is opened read-only with DuckDB's external access
+   off, so no statement can reach a file but the warehouse's own (and DuckDB's spill folder
+   beside it): no `COPY ... TO`, `EXPORT DATABASE`, `read_text`, `read_csv`, `glob` or `ATTACH`
+   of another file; extensions are neither installed nor loaded; and the configuration is
+   locked once the time zone is UTC, so `SET`, `RESET` and `PRAGMA x = y` fail. No directory
+   is allowed: the warehouse is open before the lock, and allowing its folder would let
+   `ATTACH` reopen it for writing.
+2. The statement (`check_read_only`). Only SELECT-like statements pass: SELECT, WITH, FROM,
+   VALUES, TABLE, and what DuckDB turns into one (DESCRIBE, SHOW, SUMMARIZE, PRAGMA show_tables,
+   table_info ...), and EXPLAIN [ANALYZE] of one. A SELECT may not call the table functions
+   that change the session or run SQL given as a string (`enable_logging`, `checkpoint`,
+   `query`, ...): `enable_logging(storage := 'file', ...)` would even abort the process.
+
+Parsing happens on a private connection as locked as a reader: DuckDB's parser reads the
+files of `IMPORT DATABASE` and installs extensions some PRAGMAs need. `run_read_only` checks,
+then runs the parsed statements themselves, not the text again. A user who wants a file
+names it: `pressdiff sql --output FILE` (our code writes it).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from pathlib import Path
+
+import duckdb
+
+from pressdiff.errors import SetupError, UsageError
+from warehouse.connection import open_file
+
+READER_CONFIG = {
+    "enable_external_access": False,
+    "autoload_known_extensions": False,
+    "autoinstall_known_extensions": False,
+}
+
+ALLOWED = "SELECT, WITH, FROM, VALUES, EXPLAIN, DESCRIBE, SHOW, SUMMARIZE, PRAGMA show_tables"
+
+# Table functions that are SELECTs to the parser but change the session, write, or run SQL
+# from a string (which would escape this check).
+DENIED_FUNCTIONS = frozenset(
+    {
+        "enable_logging",
+        "disable_logging",
+        "truncate_duckdb_logs",
+        "enable_profiling",
+        "disable_profiling",
+        "checkpoint",
+        "force_checkpoint",
+        "query",
+        "json_execute_serialized_sql",
+    }
+)
+
+_NAME = re.compile(rb'"((?:[^"]|"")*)"|([A-Za-z_\x80-\xff][\w$\x80-\xff]*)')
+
+
+def open_reader(path: str | Path) -> duckdb.DuckDBPyConnection:
+    """A locked-down read-only connection to the warehouse at `path` (views and macros work)."""
+    con = open_file(Path(path), read_only=True, config=READER_CONFIG)
+    locked = con.execute("SELECT current_setting('lock_configuration')").fetchone()[0]
+    if not locked:  # a second reader in this process shares the first one's database
+        con.execute("SET GLOBAL TimeZone = 'UTC'")
+        con.execute("SET lock_configuration = true")
+    return con
+
+
+def check_read_only(sql_text: str) -> list[duckdb.Statement]:
+    """The statements of `sql_text` if every one only reads; else a UsageError saying which."""
+    try:
+        statements = _parse(sql_text)
+    except duckdb.PermissionException as exc:
+        raise UsageError(f"the query may read only the warehouse: {_first_line(exc)}") from exc
+    except duckdb.Error as exc:
+        raise SetupError(f"the query failed: {_first_line(exc)}") from exc
+    if not statements:
+        raise UsageError("the query is empty")
+    for statement in statements:
+        _check_statement(statement)
+    return statements
+
+
+def run_read_only(con: duckdb.DuckDBPyConnection, sql_text: str) -> duckdb.DuckDBPyConnection:
+    """Check `sql_text`, run it on a reader connection; the connection holds the last result."""
+    statements = check_read_only(sql_text)
+    try:
+        for statement in statements:
+            con.execute(statement)
+    except duckdb.PermissionException as exc:
+        raise UsageError(
+            f"the query may read only the warehouse: {_first_line(exc)}; "
+            "to save a result, use pressdiff sql --output FILE"
+        ) from exc
+    except duckdb.Error as exc:
+        raise SetupError(f"the query failed: {_first_line(exc)}") from exc
+    return con
+
+
+_parser_lock = threading.Lock()
+
+
+@functools.cache
+def _parser() -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(":memory:", config={**READER_CONFIG, "lock_configuration": True})
+
+
+def _parse(sql_text: str) -> list[duckdb.Statement]:
+    """Parse on a connection as locked as a reader: parsing is not inert (IMPORT DATABASE
+    reads files, some PRAGMAs install extensions), and duckdb's default connection is open."""
+    with _parser_lock:
+        return _parser().extract_statements(sql_text)
+
+
+def _check_statement(statement: duckdb.Statement) -> None:
+    raw = statement.query.encode()  # the tokenizer's offsets count bytes
+    tokens = duckdb.tokenize(statement.query)
+    kind = statement.type
+    if kind == duckdb.StatementType.EXPLAIN:
+        inner = 2 if _word(raw, tokens, 1) == "analyze" else 1
+        try:
+            explained = _parse(raw[tokens[inner][0] :].decode())
+        except (IndexError, duckdb.Error):
+            raise UsageError("the query is not read-only: EXPLAIN only of a SELECT") from None
+        for s in explained:
+            _check_statement(s)
+        return
+    if kind != duckdb.StatementType.SELECT:
+        verb = (_word(raw, tokens, 0) or kind.name).upper()
+        raise UsageError(
+            f"the query is not read-only: {verb} is not allowed (pressdiff sql runs {ALLOWED}); "
+            "to save a result, use pressdiff sql --output FILE"
+        )
+    for i in range(len(tokens)):
+        name = _word(raw, tokens, i)
+        if name in DENIED_FUNCTIONS:
+            raise UsageError(f"the query is not read-only: {name}() is not allowed")
+
+
+def _word(raw: bytes, tokens: list, i: int) -> str | None:
+    """The identifier or keyword token `i` of `raw`, unquoted and lower-cased."""
+    if i >= len(tokens):
+        return None
+    start, kind = tokens[i]
+    if kind not in (duckdb.token_type.identifier, duckdb.token_type.keyword):
+        return None
+    m = _NAME.match(raw, start)
+    if m is None:
+        return None
+    name = m[1].replace(b'""', b'"') if m[1] is not None else m[2]
+    return name.decode(errors="replace").lower()
+
+
+def _first_line(exc: Exception) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
