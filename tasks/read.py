@@ -296,6 +296,9 @@ def _key(ref: InputRef) -> str:
     return printable(ref.path) if ref.path else ref.url or ref.source
 
 
+_RECORDS = {"jsonl": _jsonl, "json": _json, "csv": _csv}
+
+
 def read_ref(ref: InputRef, max_bytes: int) -> Iterator[Document | Reject]:
     """The Documents one InputRef holds, each bad part as a Reject."""
     from pressdiff.errors import InputError
@@ -328,11 +331,11 @@ def read_ref(ref: InputRef, max_bytes: int) -> Iterator[Document | Reject]:
             seen_at=ref.seen_at,
             **ref.meta,
         )
-    elif ref.fmt == "jsonl":
-        yield from _jsonl(text, ref)
-    elif ref.fmt == "json":
-        yield from _json(text, ref)
-    elif ref.fmt == "csv":
-        yield from _csv(text, ref)
+    elif ref.fmt in _RECORDS:
+        n = 0
+        for n, item in enumerate(_RECORDS[ref.fmt](text, ref), start=1):  # noqa: B007
+            yield item
+        if n == 0:  # `[]`, a CSV header alone
+            yield Reject(ref.source, "no records", f"the {ref.fmt.upper()} file holds no records")
     else:
         yield Reject(ref.source, "unsupported format", f"cannot read {ref.fmt!r} input")
