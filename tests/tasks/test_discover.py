@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -228,3 +232,43 @@ def test_a_path_below_a_name_too_long_to_search_is_a_reject(tmp_path: Path) -> N
     assert plan_inputs([source]) == Plan(
         rejects=[Reject(source, "unreadable", "File name too long")]
     )
+
+
+PLAN_AS_NOBODY = """
+import sys
+from tasks.discover import plan_inputs
+for source in sys.argv[1:]:
+    print(repr(plan_inputs([source]).rejects))
+"""
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0 or shutil.which("setpriv") is None,
+    reason="needs root and setpriv to plan as a user who may not search a folder",
+)
+def test_a_folder_that_cannot_be_listed_or_searched_is_a_reject() -> None:
+    """Planning as `nobody` (root reads any folder): a folder it may not list was skipped
+    silently; a file named inside a folder it may not search raised PermissionError."""
+    root = Path(tempfile.mkdtemp(prefix="pressdiff-closed-"))  # pytest's tmp is root's only
+    try:
+        root.chmod(0o777)
+        (root / "closed" / "inner").mkdir(parents=True)
+        (root / "closed" / "inner" / "a.txt").write_text("x")
+        (root / "closed" / "inner").chmod(0)
+        (root / "closed").chmod(0o711)
+        closed, inner = str(root / "closed"), str(root / "closed" / "inner" / "a.txt")
+        proc = subprocess.run(
+            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable,
+             "-c", PLAN_AS_NOBODY, closed, inner],
+            capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[2],
+            env={**os.environ, "HOME": str(root), "PREFECT_HOME": str(root / "prefect")},
+        )  # fmt: skip
+    finally:
+        (root / "closed" / "inner").chmod(0o700)
+        shutil.rmtree(root)
+    assert proc.returncode == 0, proc.stderr
+    listing = "cannot list the folder: Permission denied"
+    assert proc.stdout.splitlines() == [
+        repr([Reject(closed, "unreadable", listing)]),
+        repr([Reject(inner, "unreadable", "Permission denied")]),
+    ]
