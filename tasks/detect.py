@@ -235,7 +235,7 @@ def _is_json_value(line: str) -> bool:
     """Whether one line is a whole JSON object or array."""
     try:
         return isinstance(json.loads(line), dict | list)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from pressdiff.errors import InputError
 from tasks.article import InputRef, Reject
 from tasks.detect import detect_kind
 from tasks.links import LINK_KINDS, Link, read_links
-from tasks.read import format_of
+from tasks.read import format_of, not_regular, os_reason, printable, read_regular
 
 
 @dataclass(slots=True)
@@ -33,14 +34,40 @@ def is_url(source: str) -> bool:
     return "://" in source and not source.startswith("file://")
 
 
-def _walk(folder: Path) -> list[Path]:
+def _walk(plan: Plan, folder: Path) -> list[Path]:
+    """The files under `folder`, sorted; a folder that cannot be listed is a reject."""
+
+    def refused(exc: OSError) -> None:
+        reason, detail = os_reason(exc)
+        where = printable(exc.filename or str(folder))
+        plan.rejects.append(Reject(where, reason, f"cannot list the folder: {detail}"))
+
     out = []
-    for dirpath, dirnames, filenames in os.walk(folder):
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=refused):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         out.extend(Path(dirpath, f) for f in sorted(filenames) if not f.startswith("."))
     return out
 
 
+def _regular(plan: Plan, path: Path) -> bool:
+    """Whether `path` is a regular file (or a link to one) to read; a pipe, device, socket,
+    broken or looping link or a file that cannot be looked at is a reject instead."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        reason, detail = os_reason(exc)
+        if os.path.islink(path) and not os.path.exists(path) and "loop" not in detail:
+            reason, detail = "unreadable", "a symbolic link to nothing"
+        plan.rejects.append(Reject(printable(str(path)), reason, detail))
+        return False
+    if kind := not_regular(mode):
+        detail = f"it is {kind}; only files are read"
+        plan.rejects.append(Reject(printable(str(path)), "not a regular file", detail))
+        return False
+    return True
+
+
+MAX_LINK_SOURCE_BYTES = 256 * 1024 * 1024  # a local feed, sitemap or URL list read whole
 _SURE = {"html", "csv", "jsonl", "warc"}  # formats whose name is trusted without a look
 _KIND_FORMAT = {
     "html": "html",
@@ -55,62 +82,79 @@ _KIND_FORMAT = {
 
 def _sniff(path: Path) -> str:
     try:
-        with path.open("rb") as f:
-            return detect_kind(f.read(8192), path.name)
-    except OSError:
+        return detect_kind(read_regular(str(path), 8192)[:8192], printable(path.name))
+    except InputError:
         return "unreadable"
 
 
-def _add_links(plan: Plan, path: Path, kind: str) -> None:
+def _add_links(plan: Plan, path: Path, kind: str, max_bytes: int) -> None:
+    source = printable(str(path))
     try:
-        links = read_links(path.read_bytes(), str(path), kind)
-    except (OSError, InputError) as exc:
-        reason, detail = (
-            (exc.reason, exc.detail) if isinstance(exc, InputError) else ("unreadable", str(exc))
-        )
-        plan.rejects.append(Reject(str(path), reason, detail))
+        body = read_regular(str(path), max_bytes)
+        if len(body) > max_bytes:
+            raise InputError("too large", f"over the {max_bytes:,}-byte limit")
+        links = read_links(body, source, kind)
+    except InputError as exc:
+        plan.rejects.append(Reject(source, exc.reason, exc.detail))
         return
     plan.links += links.articles
     plan.urls += links.sources
+    plan.rejects += links.rejects
 
 
 def _add_file(plan: Plan, path: Path, *, named: bool) -> None:
+    if not _regular(plan, path):
+        return
     fmt = format_of(path.name)
     if fmt not in _SURE:
         kind = _sniff(path)
         if kind in LINK_KINDS:
-            _add_links(plan, path, kind)
+            _add_links(plan, path, kind, MAX_LINK_SOURCE_BYTES)
             return
         if kind in ("warc", "arc") or (fmt is None and named):  # in folders, names decide
             fmt = _KIND_FORMAT.get(kind)
     if fmt is None and not named:
-        plan.skipped.append(str(path))
+        plan.skipped.append(printable(str(path)))
         return
-    plan.refs.append(InputRef(source=str(path), fmt=fmt or "text", path=str(path)))
+    plan.refs.append(InputRef(source=printable(str(path)), fmt=fmt or "text", path=str(path)))
+
+
+def _add_named(plan: Plan, path: Path) -> None:
+    """A folder's files, or one file; anything else named is a reject, never ignored."""
+    try:
+        is_dir = stat.S_ISDIR(os.stat(path).st_mode)
+    except OSError:
+        is_dir = False  # _add_file says why
+    if is_dir:
+        for p in _walk(plan, path):
+            _add_file(plan, p, named=False)
+    else:
+        _add_file(plan, path, named=True)
 
 
 def plan_inputs(sources: list[str]) -> Plan:
-    """Expand every SOURCE into InputRefs (local) and URLs (to fetch); no file is read."""
+    """Expand every SOURCE into InputRefs (local) and URLs (to fetch); only the heads of
+    files of unknown kind are read (and feeds, sitemaps and URL lists, for their links)."""
     plan = Plan()
     for source in sources:
         if is_url(source):
             plan.urls.append(source)
             continue
         path = Path(source.removeprefix("file://")).expanduser()
-        if path.is_dir():
-            for p in _walk(path):
-                _add_file(plan, p, named=False)
-        elif path.is_file():
-            _add_file(plan, path, named=True)
+        if os.path.lexists(path):
+            _add_named(plan, path)
         elif matches := sorted(glob.glob(str(path), recursive=True)):
-            for m in map(Path, matches):
-                if m.is_dir():
-                    for p in _walk(m):
-                        _add_file(plan, p, named=False)
-                elif m.is_file():
-                    _add_file(plan, m, named=True)
+            for m in matches:
+                _add_named(plan, Path(m))
         else:
-            plan.rejects.append(Reject(source, "not found", "no such file, folder or glob match"))
+            reason, detail = "not found", "no such file, folder or glob match"
+            try:
+                os.stat(path)
+            except FileNotFoundError:
+                pass
+            except OSError as exc:  # e.g. a folder on the way that cannot be searched
+                reason, detail = os_reason(exc)
+            plan.rejects.append(Reject(printable(source), reason, detail))
     return plan
 
 

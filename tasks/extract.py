@@ -8,7 +8,10 @@ published; sentences carry the comparison form in which typography does not matt
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
+import signal
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,9 +26,9 @@ from pressdiff import __version__, progress
 from pressdiff.errors import InputError
 from pressdiff.settings import cores
 from tasks.article import Article, Document, InputRef, Reject, Sighting, pickles_by_fields
-from tasks.canonical_url import canonical_url, site_of
+from tasks.canonical_url import canonical_url, http_url, site_of
 from tasks.datelines import split_dateline, split_header
-from tasks.read import read_ref
+from tasks.read import os_reason, read_ref
 from tasks.segment import split_paragraphs, split_sentences
 from tasks.typography import comparison_form, text_hash, words
 from tasks.warc import WarcCapture, iter_warc
@@ -62,8 +65,21 @@ TEXT_EXTRACTOR = f"pressdiff-text {__version__}"
 _HTML_LANG = re.compile(rb"<html[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.I)
 
 
+# trafilatura, htmldate and courlan log WARNING and ERROR lines for every odd page
+# ("discarding data", "empty HTML tree"); a person running pressdiff sees rejects instead.
+for _name in ("trafilatura", "htmldate", "courlan", "justext", "readability"):
+    logging.getLogger(_name).setLevel(logging.CRITICAL)
+
+# The work one page may cost. The largest page of the shared corpora has 19,629 tags;
+# trafilatura's time grows faster than the page beyond that (100,000 paragraphs: 54 s).
+MAX_TAGS = 100_000
+SECONDS_PER_PAGE = 60  # a page taking longer is rejected (extraction processes only)
+
+
 def parse_datetime(value: str | None) -> datetime | None:
-    """An aware UTC datetime from ISO 8601 or RFC 2822 text; None when it is neither."""
+    """An aware UTC datetime from ISO 8601 or RFC 2822 text; None when it is neither, or
+    when its UTC time falls outside the years 1-9999 (`9999-12-31T23:59:59-14:00`): the
+    date is dropped, the article kept."""
     if not value:
         return None
     value = value.strip()
@@ -72,9 +88,45 @@ def parse_datetime(value: str | None) -> datetime | None:
     except ValueError:
         try:
             dt = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             return None
-    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+    try:
+        return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+    except OverflowError:
+        return None
+
+
+class PageTimeout(BaseException):
+    """A page took over SECONDS_PER_PAGE to extract (a BaseException, so that no
+    `except Exception` inside the extractor swallows it)."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float):
+    """Raise PageTimeout in the block after `seconds`; only in a process's main thread
+    (extraction processes), since signals go nowhere else."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise PageTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _too_much_work(html: str | bytes) -> str | None:
+    """Why a page is too big to extract, or None: the cap is on its tags."""
+    tags = html.count(b"<" if isinstance(html, bytes) else "<")
+    if tags > MAX_TAGS:
+        return f"{tags:,} tags, over the limit of {MAX_TAGS:,} a page may have"
+    return None
 
 
 _CANONICAL = re.compile(
@@ -89,15 +141,23 @@ def _canonical_link(head: bytes, url: str | None) -> str | None:
     if not m:
         return None
     link = m.group(1).decode("utf-8", "replace").replace("&amp;", "&")
-    if not link.startswith(("http://", "https://")):
+    if not http_url(link):
         return None
     return link if url is None or site_of(url) == site_of(link) else None
 
 
 def _html_fields(doc: Document) -> dict | Reject:
     html = doc.html
+    if too_much := _too_much_work(html):
+        return Reject(doc.source, "page too complex", too_much)
     try:
-        result = trafilatura.bare_extraction(html, url=doc.url, **TRAFILATURA_OPTIONS)
+        with time_limit(SECONDS_PER_PAGE):
+            result = trafilatura.bare_extraction(html, url=doc.url, **TRAFILATURA_OPTIONS)
+    except PageTimeout:
+        detail = f"extracting its text took over {SECONDS_PER_PAGE} s"
+        return Reject(doc.source, "page too complex", detail)
+    except RecursionError:
+        return Reject(doc.source, "unparseable HTML", "elements nested too deeply")
     except Exception as exc:  # trafilatura raises many kinds on hostile markup
         return Reject(doc.source, "unparseable HTML", f"{type(exc).__name__}: {exc}")
     if result is None or not (result.text or "").strip():
@@ -110,7 +170,9 @@ def _html_fields(doc: Document) -> dict | Reject:
         "page_title": result.title,
         "byline": doc.byline or result.author,
         "published_at": doc.published_at or result.date,
-        "url": _canonical_link(head, doc.url or result.url) or doc.url or result.url,
+        "url": _canonical_link(head, doc.url or http_url(result.url))
+        or doc.url
+        or http_url(result.url),
         "language": result.language or (lang.group(1).decode().lower() if lang else None),
         "extractor": HTML_EXTRACTOR,
     }
@@ -124,7 +186,7 @@ def _text_fields(doc: Document) -> dict:
         "title": doc.title or f.get("title"),
         "byline": doc.byline or f.get("byline"),
         "published_at": doc.published_at or f.get("published_at"),
-        "url": doc.url or f.get("url"),
+        "url": doc.url or http_url(f.get("url")),
         "language": None,
         "extractor": TEXT_EXTRACTOR,
         "seen_at": f.get("seen_at"),
@@ -171,10 +233,11 @@ def extract_text(doc: Document) -> Extracted | Reject:
     dateline, paragraphs = _body(
         split_paragraphs(fields["text"]), fields["title"], fields.get("page_title")
     )
+    url = http_url(fields["url"])  # anything else (`12345`) names no page: the key stands
     return Extracted(
         source=doc.source,
         key=doc.key,
-        url=canonical_url(fields["url"]) if fields["url"] else None,
+        url=canonical_url(url) if url else None,
         title=fields["title"],
         byline=fields["byline"],
         published_at=parse_datetime(fields["published_at"]),
@@ -219,7 +282,20 @@ def extract_document(doc: Document, min_words: int = 20) -> Article | Reject:
 
 
 def _finish(item, min_words: int):
-    return segment_article(item, min_words) if isinstance(item, Extracted) else item
+    if not isinstance(item, Extracted):
+        return item
+    try:
+        return segment_article(item, min_words)
+    except Exception as exc:  # a bug must cost one input, never the run
+        return Reject(item.source, "could not be read", f"unexpected {type(exc).__name__}: {exc}")
+
+
+def _read_safely(ref: InputRef, max_bytes: int) -> list[Extracted | Reject | Sighting]:
+    """`read_and_extract`, where even an error of ours costs one input, not the batch."""
+    try:
+        return read_and_extract(ref, max_bytes)
+    except Exception as exc:
+        return [Reject(ref.source, "could not be read", f"unexpected {type(exc).__name__}: {exc}")]
 
 
 def _capture(cap: WarcCapture, source: str) -> Extracted | Reject | Sighting:
@@ -252,6 +328,10 @@ def _archive(ref: InputRef) -> list[Extracted | Reject | Sighting]:
             out.append(_capture(cap, ref.source))
     except InputError as exc:
         out.append(Reject(ref.source, exc.reason, exc.detail))
+    except OSError as exc:
+        out.append(Reject(ref.source, *os_reason(exc)))
+    if not out:
+        out.append(Reject(ref.source, "no pages", "the archive holds no HTML page captures"))
     return out
 
 
@@ -270,7 +350,7 @@ def process_refs(
 ) -> list:
     """What an extraction process runs: `read_and_extract` over a chunk of inputs,
     flattened, and split into sentences too when `split`."""
-    out = [r for ref in refs for r in read_and_extract(ref, max_bytes)]
+    out = [r for ref in refs for r in _read_safely(ref, max_bytes)]
     return [_finish(item, min_words) for item in out] if split else out
 
 

@@ -24,6 +24,7 @@ import lxml.html
 from lxml import etree
 
 from pressdiff.errors import InputError
+from tasks.canonical_url import http_url
 from tasks.detect import gunzip
 
 FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/feed+json"})
@@ -76,6 +77,7 @@ class Feed:
     title: str | None
     entries: list[FeedEntry] = field(default_factory=list)
     skipped: int = 0  # entries without a link
+    invalid: list[str] = field(default_factory=list)  # links that name no web page
     malformed: str | None = None  # what feedparser recovered from, when the XML was not clean
 
 
@@ -175,8 +177,9 @@ def _read_json_feed(body: bytes, base_url: str | None) -> Feed:
     """A JSON Feed (version 1 or 1.1), read with json."""
     try:
         data = json.loads(body)
-    except ValueError as exc:
-        raise InputError("not a feed", f"unreadable JSON: {exc}") from exc
+    except (ValueError, RecursionError) as exc:
+        detail = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise InputError("not a feed", f"unreadable JSON: {detail}") from exc
     version = str(data.get("version", "")) if isinstance(data, dict) else ""
     if "jsonfeed.org/version/" not in version or not isinstance(data.get("items"), list):
         raise InputError("not a feed", "JSON without a JSON Feed version and items")
@@ -202,9 +205,11 @@ def _json_entry(item: dict[str, Any], base_url: str | None) -> FeedEntry | None:
 
 
 def _add(feed: Feed, entry: FeedEntry | None) -> None:
-    """Keep an entry, or count one without a link."""
+    """Keep an entry, or count one without a link, or note one whose link is no web page."""
     if entry is None:
         feed.skipped += 1
+    elif http_url(entry.url) is None:
+        feed.invalid.append(entry.url)
     else:
         feed.entries.append(entry)
 
@@ -215,8 +220,11 @@ def _looks_like_json(body: bytes) -> bool:
 
 
 def _absolute(link: str, base_url: str | None) -> str:
-    """A link resolved against the feed's own URL."""
-    return urljoin(base_url, link) if base_url else link
+    """A link resolved against the feed's own URL (as it is, when it cannot be)."""
+    try:
+        return urljoin(base_url, link) if base_url else link
+    except ValueError:  # `http://[::1` on either side
+        return link
 
 
 def _clean(value: str | None) -> str | None:
@@ -238,7 +246,7 @@ def _from_struct(value: time.struct_time | None) -> datetime | None:
         return None
     try:
         return datetime(*value[:6], tzinfo=UTC)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
 
 
@@ -255,16 +263,20 @@ def _parse_rfc822(text: str) -> datetime | None:
     """An RFC 822 (e-mail, RSS) date; a missing zone means UTC."""
     try:
         parsed = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     return _utc(parsed)
 
 
-def _utc(value: datetime) -> datetime:
-    """An aware UTC datetime; a naive one is taken to be UTC already."""
+def _utc(value: datetime) -> datetime | None:
+    """An aware UTC datetime; a naive one is taken to be UTC already. None when the UTC
+    time falls outside the years 1-9999 (`0001-01-01T00:00:00+14:00`)."""
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        return None
 
 
 def _parse_foreign_rfc822(text: str) -> datetime | None:

@@ -7,10 +7,13 @@ malformed record) becomes a Reject with a reason a person can act on; nothing is
 from __future__ import annotations
 
 import csv
+import errno
 import gzip
 import io
 import json
+import os
 import re
+import stat
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,18 +50,72 @@ def format_of(path: str) -> str | None:
     return FORMATS.get(p.suffix.lower())
 
 
-def read_bytes(path: str, max_bytes: int) -> bytes:
-    """The (gunzipped) bytes of `path`; raises InputError-shaped ValueErrors on bad files."""
+def printable(path: str) -> str:
+    """`path` as text that can be stored and shown: bytes of a file name that are not UTF-8
+    (which Python keeps as surrogates) written as `\\xff` escapes."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def not_regular(mode: int) -> str | None:
+    """What a file of `mode` is when it is not a regular file, else None."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def os_reason(exc: OSError) -> tuple[str, str]:
+    """The reason and detail of a reject for a file the system would not let us read."""
+    if exc.errno == errno.ELOOP:
+        return "unreadable", "a symbolic link that points to itself (a loop)"
+    return "unreadable", exc.strerror or str(exc)
+
+
+def read_regular(path: str, limit: int) -> bytes:
+    """At most `limit` + 1 bytes of the regular file `path` (the +1 tells a caller that
+    the file is over `limit`). The size is what is read, never what stat says (a link to
+    /dev/zero says 0); a pipe, device or socket is refused before anything is read, and a
+    pipe never blocks (it is opened non-blocking)."""
     from pressdiff.errors import InputError
 
-    p = Path(path)
     try:
-        size = p.stat().st_size
-        if size > max_bytes:
-            raise InputError("too large", f"{size:,} bytes, over the {max_bytes:,}-byte limit")
-        data = p.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise InputError("unreadable", exc.strerror or str(exc)) from exc
+        raise InputError(*os_reason(exc)) from exc
+    try:
+        if kind := not_regular(os.fstat(fd).st_mode):
+            raise InputError("not a regular file", f"it is {kind}; only files are read")
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            return f.read(limit + 1)
+    except OSError as exc:
+        raise InputError(*os_reason(exc)) from exc
+    finally:
+        os.close(fd)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
+def read_bytes(path: str, max_bytes: int) -> bytes:
+    """The (gunzipped) bytes of `path`; raises InputError on bad files."""
+    from pressdiff.errors import InputError
+
+    data = read_regular(path, max_bytes)
+    if len(data) > max_bytes:
+        size = _size(path)
+        said = f"{size:,} bytes, over" if size > max_bytes else "over"  # stat may say 0
+        raise InputError("too large", f"{said} the {max_bytes:,}-byte limit")
     if data[:2] == b"\x1f\x8b":
         try:
             data = _gunzip(data, max_bytes)
@@ -79,16 +136,35 @@ def _gunzip(data: bytes, max_bytes: int) -> bytes:
     return out
 
 
+# Byte order marks of the encodings whose text holds NUL bytes (UTF-32 first: its
+# little-endian mark starts with UTF-16's).
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def wide_text(data: bytes) -> str | None:
+    """`data` decoded when it opens with a UTF-16 or UTF-32 byte order mark, else None."""
+    for bom, encoding in _WIDE_BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace").lstrip("\ufeff")
+    return None
+
+
 def decode(data: bytes) -> str:
-    """Text of `data`: UTF-8 (with BOM), else the detected charset; binary is an InputError."""
+    """Text of `data`: UTF-8 (with BOM), UTF-16/32 with a BOM, else the detected charset;
+    binary is an InputError."""
     from pressdiff.errors import InputError
 
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if (wide := wide_text(data)) is not None:
+        return _valid(wide)
+    if b"\x00" in data[:8192]:
         raise InputError("binary", "the file contains NUL bytes; it is not text")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
     try:
-        return data.decode("utf-8-sig")
+        return _valid(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         pass
     if latin := _western(data):
@@ -98,7 +174,18 @@ def decode(data: bytes) -> str:
     best = from_bytes(data[:200_000]).best()
     if best is None:
         raise InputError("undecodable", "no character encoding fits the bytes")
-    return data.decode(best.encoding, errors="replace")
+    return _valid(data.decode(best.encoding, errors="replace"))
+
+
+def _valid(text: str) -> str:
+    """`text` without NUL characters and lone surrogates, which no warehouse column holds."""
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return text
 
 
 _WESTERN_LETTERS = re.compile(r"[^\x00-\x7f\u00a0-\u00ff\u2018-\u201e\u2013\u2014\u2026\u20ac]")
@@ -121,8 +208,12 @@ def _pick(record: dict, field: str) -> str | None:
         value = record.get(name)
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             value = ", ".join(v for v in value if v)
+        if field == "url" and not isinstance(value, str):
+            continue  # `url: 12345` names no page
+        if isinstance(value, bool):
+            continue
         if isinstance(value, str | int | float) and value != "":
-            return str(value)
+            return _valid(str(value))
     return None
 
 
@@ -150,35 +241,62 @@ def _jsonl(text: str, ref: InputRef) -> Iterator[Document | Reject]:
     for line_no, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        key = f"{ref.path}#L{line_no}"
+        key = f"{_key(ref)}#L{line_no}"
         try:
             record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Reject(ref.source, "malformed JSON", f"line {line_no}: {exc.msg}")
+        except (ValueError, RecursionError) as exc:
+            yield Reject(ref.source, "malformed JSON", f"line {line_no}: {_json_error(exc)}")
             continue
         yield document_from_record(record, ref.source, key)
+
+
+def _json_error(exc: ValueError | RecursionError) -> str:
+    """What is wrong with a JSON text, in words."""
+    if isinstance(exc, RecursionError):
+        return "nested too deeply to read"
+    if isinstance(exc, json.JSONDecodeError):
+        return exc.msg
+    return str(exc)  # e.g. an integer of more digits than Python converts
 
 
 def _json(text: str, ref: InputRef) -> Iterator[Document | Reject]:
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        yield Reject(ref.source, "malformed JSON", f"line {exc.lineno}: {exc.msg}")
+    except (ValueError, RecursionError) as exc:
+        where = f"line {exc.lineno}: " if isinstance(exc, json.JSONDecodeError) else ""
+        yield Reject(ref.source, "malformed JSON", where + _json_error(exc))
         return
     records = data if isinstance(data, list) else [data]
     for i, record in enumerate(records):
-        key = ref.path if len(records) == 1 else f"{ref.path}#{i}"
+        key = _key(ref) if len(records) == 1 else f"{_key(ref)}#{i}"
         yield document_from_record(record, ref.source, key)
 
 
 def _csv(text: str, ref: InputRef) -> Iterator[Document | Reject]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    for row_no, row in enumerate(reader, start=2):
-        key = f"{ref.path}#row{row_no}"
+    rows = iter(csv.DictReader(io.StringIO(text, newline="")))
+    row_no = 1
+    while True:
+        row_no += 1
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # the reader cannot go on past this point
+            yield Reject(ref.source, "malformed CSV", f"row {row_no}: {exc}")
+            return
+        key = f"{_key(ref)}#row{row_no}"
         if None in row:  # more cells than the header has names
             yield Reject(ref.source, "malformed CSV row", f"row {row_no}: more cells than columns")
             continue
         yield document_from_record(row, ref.source, key)
+
+
+def _key(ref: InputRef) -> str:
+    """The identity of what `ref` holds when it names no URL: its (printable) file path."""
+    return printable(ref.path) if ref.path else ref.url or ref.source
+
+
+_RECORDS = {"jsonl": _jsonl, "json": _json, "csv": _csv}
 
 
 def read_ref(ref: InputRef, max_bytes: int) -> Iterator[Document | Reject]:
@@ -188,13 +306,14 @@ def read_ref(ref: InputRef, max_bytes: int) -> Iterator[Document | Reject]:
     try:
         data = ref.body if ref.body is not None else read_bytes(ref.path or ref.source, max_bytes)
         if ref.fmt == "html":  # trafilatura decodes HTML bytes itself, honouring meta charset
-            if b"\x00" in data[:8192]:
+            html = wide_text(data)  # ... but not UTF-16 or UTF-32
+            if html is None and b"\x00" in data[:8192]:
                 raise InputError("binary", "the file contains NUL bytes; it is not HTML")
             yield Document(
                 ref.source,
-                ref.url or ref.path or ref.source,
+                ref.url or _key(ref),
                 url=ref.url,
-                html=data,
+                html=data if html is None else _valid(html),
                 seen_at=ref.seen_at,
                 **ref.meta,
             )  # type: ignore[arg-type]
@@ -206,17 +325,17 @@ def read_ref(ref: InputRef, max_bytes: int) -> Iterator[Document | Reject]:
     if ref.fmt == "text":
         yield Document(
             ref.source,
-            ref.url or ref.path or ref.source,
+            ref.url or _key(ref),
             url=ref.url,
             text=text,
             seen_at=ref.seen_at,
             **ref.meta,
         )
-    elif ref.fmt == "jsonl":
-        yield from _jsonl(text, ref)
-    elif ref.fmt == "json":
-        yield from _json(text, ref)
-    elif ref.fmt == "csv":
-        yield from _csv(text, ref)
+    elif ref.fmt in _RECORDS:
+        n = 0
+        for n, item in enumerate(_RECORDS[ref.fmt](text, ref), start=1):  # noqa: B007
+            yield item
+        if n == 0:  # `[]`, a CSV header alone
+            yield Reject(ref.source, "no records", f"the {ref.fmt.upper()} file holds no records")
     else:
         yield Reject(ref.source, "unsupported format", f"cannot read {ref.fmt!r} input")

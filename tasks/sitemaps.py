@@ -18,6 +18,7 @@ from typing import Any
 from lxml import etree
 
 from pressdiff.errors import InputError
+from tasks.canonical_url import http_url
 from tasks.detect import gunzip
 from tasks.feeds import parse_timestamp
 
@@ -46,6 +47,7 @@ class Sitemap:
     kind: str  # 'urlset' | 'index'
     entries: list[SitemapEntry] = field(default_factory=list)
     skipped: int = 0  # <url>/<sitemap> elements without a <loc>
+    invalid: list[str] = field(default_factory=list)  # <loc>s that name no web page
 
 
 def parse_sitemap(body: bytes) -> Sitemap:
@@ -62,6 +64,8 @@ def parse_sitemap(body: bytes) -> Sitemap:
         entry = _entry(element)
         if entry is None:
             sitemap.skipped += 1
+        elif http_url(entry.url) is None:
+            sitemap.invalid.append(entry.url)
         else:
             sitemap.entries.append(entry)
     return sitemap

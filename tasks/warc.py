@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import os
 import zlib
 from collections.abc import Iterable, Iterator
@@ -25,6 +26,16 @@ from warcio.timeutils import iso_date_to_datetime
 
 from pressdiff.errors import InputError
 from tasks.detect import SNIFF_BYTES, detect_kind
+
+logging.getLogger("warcio").setLevel(logging.ERROR)  # it warns per odd header
+
+
+class _Records(ArchiveIterator):
+    """warcio's iterator without its own stderr message for a record of the wrong length
+    (the reject says what was wrong)."""
+
+    INC_RECORD = ""
+
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _SNIFFED_TYPES = frozenset({"", "application/octet-stream", "unk", "no-type"})
@@ -102,7 +113,7 @@ def _iter_stream(
 ) -> Iterator[WarcCapture]:
     """Captures of an open archive; `where` lets revisits re-read their original later."""
     is_arc = _is_arc(stream)
-    records = ArchiveIterator(stream, arc2warc=True)
+    records = _Records(stream, arc2warc=True)
     for record in _records(records):
         if record.rec_type == "response":
             capture = _response(record)
@@ -127,10 +138,18 @@ def _records(records: ArchiveIterator) -> Iterator[Any]:
         except StopIteration:
             return
         # warcio trips over some cut-off records with an AttributeError of its own.
-        except (ArchiveLoadFailed, AttributeError, EOFError, zlib.error) as exc:
-            detail = str(exc).strip() or type(exc).__name__
-            raise InputError("unreadable archive", detail) from exc
+        except (ArchiveLoadFailed, AttributeError, EOFError, zlib.error, ValueError) as exc:
+            raise InputError("unreadable archive", _why(exc)) from exc
         yield record
+
+
+def _why(exc: Exception) -> str:
+    """What is wrong with an archive warcio gave up on, in words (not warcio's)."""
+    if isinstance(exc, ArchiveLoadFailed) and "Unknown archive format" in str(exc):
+        return "the file does not start like a WARC or ARC record; it is not a web archive"
+    if isinstance(exc, zlib.error | EOFError):
+        return "its compressed data is corrupt or cut off"
+    return "a record header is malformed or the file is cut off inside a record"
 
 
 def _response(record: Any) -> WarcCapture | None:
@@ -239,7 +258,7 @@ def _original_body(original: _Original | None) -> bytes | None:
 def _body_at(stream: IO[bytes], offset: int) -> bytes | None:
     """The body of the record that starts at `offset`."""
     stream.seek(offset)
-    for record in ArchiveIterator(stream, arc2warc=True):
+    for record in _Records(stream, arc2warc=True):
         return _read_body(record)
     return None
 
@@ -312,9 +331,12 @@ def _warc_date(record: Any) -> datetime:
     return _parse_date(record.rec_headers.get_header("WARC-Date"))
 
 
-def _parse_date(value: str) -> datetime:
-    """A WARC ISO 8601 date as an aware UTC datetime."""
-    return iso_date_to_datetime(value.strip()).replace(tzinfo=UTC)
+def _parse_date(value: str | None) -> datetime:
+    """A WARC ISO 8601 date as an aware UTC datetime; InputError when there is none."""
+    try:
+        return iso_date_to_datetime((value or "").strip()).replace(tzinfo=UTC)
+    except (ValueError, IndexError, OverflowError) as exc:
+        raise InputError("unreadable archive", f"a record has an invalid date: {value!r}") from exc
 
 
 def _refers_to_uri(record: Any, original: _Original | None) -> str | None:

@@ -59,6 +59,19 @@ def article_id_of(article: Article) -> str:
     return stable_id("article", article_key(article))
 
 
+MOVED_SQL = (Path(__file__).parent / "sql" / "moved_files.sql").read_text()
+
+
+def _moved(con: duckdb.DuckDBPyConnection, articles: list[Article]) -> dict[str, str]:
+    """New url-less articles whose text is a stored url-less article's current text: a
+    local file renamed or moved keeps its article (its id maps to the stored one's)."""
+    own = {article_id_of(a): a.text_hash for a in articles if not a.url}
+    if not own:
+        return {}
+    wanted = pa.table({"article_id": list(own), "text_hash": list(own.values())})  # noqa: F841
+    return dict(con.execute(MOVED_SQL).fetchall())
+
+
 class Columns(dict[str, list]):
     """Rows gathered column by column, for one bulk insert."""
 
@@ -119,10 +132,9 @@ class _Batch:
         self.result = StoreResult()
 
 
-def _add(b: _Batch, a: Article, seen_at: datetime, run_id: str) -> None:
+def _add(b: _Batch, a: Article, seen_at: datetime, run_id: str, article_id: str) -> None:
     """Decide what `a` is: a sighting of the text current at `seen_at`, or a new version
     (inserted in seen_at order, so a revert or an older crawl lands where it belongs)."""
-    article_id = article_id_of(a)
     tl = b.timelines.setdefault(article_id, _Timeline())
     i = tl.at(seen_at)
     if i >= 0 and tl.entries[i][1] == a.text_hash:
@@ -192,10 +204,11 @@ def store_articles(
     articles = sorted(articles, key=lambda a: a.seen_at or now)
     if not articles:
         return StoreResult()
-    ids = list({article_id_of(a) for a in articles})
-    b = _Batch(*_known(con, ids, list({a.text_hash for a in articles})))
-    for a in articles:
-        _add(b, a, a.seen_at or now, run_id)
+    moved = _moved(con, articles)
+    ids_of = [moved.get(i, i) for i in map(article_id_of, articles)]
+    b = _Batch(*_known(con, list(set(ids_of)), list({a.text_hash for a in articles})))
+    for a, article_id in zip(articles, ids_of, strict=True):
+        _add(b, a, a.seen_at or now, run_id, article_id)
     with transaction(con):
         for table, cols in b.cols.items():
             insert_arrow(con, f"core.{table}", cols)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -156,3 +161,114 @@ def test_is_url(source: str, expected: bool) -> None:
 )
 def test_batched(items: list[int], size: int, batches: list[list[int]]) -> None:
     assert batched(items, size) == batches
+
+
+# ---------------------------------------------------------------- special files (issue 18.5)
+
+
+def test_pipes_devices_and_link_loops_in_a_folder_are_rejects_and_never_read(
+    tmp_path: Path,
+) -> None:
+    """A FIFO blocked the planner forever; a link to /dev/zero named *.html was read for
+    gigabytes (its st_size is 0); now each is a reject naming what it is, read never."""
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "good.txt").write_text("x")
+    os.mkfifo(root / "pipe.txt")
+    os.mkfifo(root / "pipe.bin")  # a name of no known type is sniffed: it must not block
+    (root / "zero.html").symlink_to("/dev/zero")
+    (root / "loop.txt").symlink_to(root / "loop.txt")
+    (root / "dangling.txt").symlink_to(root / "nowhere.txt")
+    plan = plan_inputs([str(root)])
+    assert plan.refs == [ref(root / "good.txt", "text")]
+    assert sorted(plan.rejects, key=lambda r: r.source) == [
+        Reject(str(root / "dangling.txt"), "unreadable", "a symbolic link to nothing"),
+        Reject(
+            str(root / "loop.txt"), "unreadable", "a symbolic link that points to itself (a loop)"
+        ),
+        Reject(str(root / "pipe.bin"), "not a regular file", PIPE),
+        Reject(str(root / "pipe.txt"), "not a regular file", PIPE),
+        Reject(str(root / "zero.html"), "not a regular file", DEVICE),
+    ]
+
+
+PIPE = "it is a named pipe (FIFO); only files are read"
+DEVICE = "it is a device; only files are read"
+
+
+def test_a_pipe_or_a_link_loop_named_on_the_command_line_is_rejected(tmp_path: Path) -> None:
+    """Named ones were silently ignored, with exit code 0."""
+    os.mkfifo(tmp_path / "pipe.html")
+    (tmp_path / "loop.txt").symlink_to(tmp_path / "loop.txt")
+    plan = plan_inputs([str(tmp_path / "pipe.html"), str(tmp_path / "loop.txt")])
+    assert plan.refs == []
+    assert plan.rejects == [
+        Reject(str(tmp_path / "pipe.html"), "not a regular file", PIPE),
+        Reject(
+            str(tmp_path / "loop.txt"),
+            "unreadable",
+            "a symbolic link that points to itself (a loop)",
+        ),
+    ]
+
+
+def test_a_file_name_that_is_not_utf8_is_read_under_a_printable_name(tmp_path: Path) -> None:
+    """A name with byte 0xff became a str with a surrogate, which no warehouse column
+    holds: the whole batch failed to store (0 of 420 files). The source is now printable;
+    the path is still the real one."""
+    root = os.fsencode(tmp_path) + b"/caf\xe9.txt"
+    with open(root, "wb") as f:
+        f.write(b"x")
+    plan = plan_inputs([str(tmp_path)])
+    [only] = plan.refs
+    assert only.source == f"{tmp_path}/caf\\xe9.txt"
+    assert os.fsencode(only.path) == root
+
+
+def test_a_path_below_a_name_too_long_to_search_is_a_reject(tmp_path: Path) -> None:
+    """os.stat failing with an error other than 'not found' (EACCES in a folder one may not
+    search; ENAMETOOLONG here, as root may search anything) raised out of the planner."""
+    source = str(tmp_path / ("x" * 300) / "a.txt")
+    assert plan_inputs([source]) == Plan(
+        rejects=[Reject(source, "unreadable", "File name too long")]
+    )
+
+
+PLAN_AS_NOBODY = """
+import sys
+from tasks.discover import plan_inputs
+for source in sys.argv[1:]:
+    print(repr(plan_inputs([source]).rejects))
+"""
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0 or shutil.which("setpriv") is None,
+    reason="needs root and setpriv to plan as a user who may not search a folder",
+)
+def test_a_folder_that_cannot_be_listed_or_searched_is_a_reject() -> None:
+    """Planning as `nobody` (root reads any folder): a folder it may not list was skipped
+    silently; a file named inside a folder it may not search raised PermissionError."""
+    root = Path(tempfile.mkdtemp(prefix="pressdiff-closed-"))  # pytest's tmp is root's only
+    try:
+        root.chmod(0o777)
+        (root / "closed" / "inner").mkdir(parents=True)
+        (root / "closed" / "inner" / "a.txt").write_text("x")
+        (root / "closed" / "inner").chmod(0)
+        (root / "closed").chmod(0o711)
+        closed, inner = str(root / "closed"), str(root / "closed" / "inner" / "a.txt")
+        proc = subprocess.run(
+            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable,
+             "-c", PLAN_AS_NOBODY, closed, inner],
+            capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[2],
+            env={**os.environ, "HOME": str(root), "PREFECT_HOME": str(root / "prefect")},
+        )  # fmt: skip
+    finally:
+        (root / "closed" / "inner").chmod(0o700)
+        shutil.rmtree(root)
+    assert proc.returncode == 0, proc.stderr
+    listing = "cannot list the folder: Permission denied"
+    assert proc.stdout.splitlines() == [
+        repr([Reject(closed, "unreadable", listing)]),
+        repr([Reject(inner, "unreadable", "Permission denied")]),
+    ]

@@ -416,3 +416,59 @@ def test_what_extraction_processes_send_back_pickles_whole() -> None:
         copy = pickle.loads(pickle.dumps(item))
         assert copy == item and type(copy) is type(item)
     assert pickle.loads(pickle.dumps(article)).published_at == datetime(2024, 1, 2, tzinfo=UTC)
+
+
+# ---------------------------------------------------------------- hostile inputs (issue 18)
+
+WORDS = " ".join(["The ferry strike went on for another day in the port."] * 4)
+
+
+@pytest.mark.parametrize(
+    "date",
+    ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "Tue, 31 Dec 9999 23:59:59 -1400"],
+)
+def test_a_date_out_of_range_in_utc_is_dropped_and_the_article_kept(date: str) -> None:
+    """OverflowError escaped extraction and failed the run; the text is good, the date is
+    nonsense, so the article is stored without it."""
+    assert parse_datetime(date) is None
+    text = f"seen: {date}\ndate {date[:10]}\n\n{WORDS}"
+    article = extract_document(Document("a.txt", "a.txt", text=text, published_at=date))
+    assert isinstance(article, Article)
+    assert article.published_at is None and article.seen_at is None
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "12345", "mailto:x@a.example", "http://:80/"])
+def test_a_url_that_names_no_page_is_ignored_and_the_text_kept(url: str) -> None:
+    """`http://[::1` raised ValueError (the whole file was lost); `12345` became an URL."""
+    for doc in (
+        Document("a.txt", "a.txt", text=f"url: {url}\n\n{WORDS}"),
+        Document("a.json", "a.json#0", url=url, text=WORDS),
+        Document("a.html", "a.html", html=f'<link rel="canonical" href="{url}"><p>{WORDS}</p>'),
+    ):
+        article = extract_document(doc)
+        assert isinstance(article, Article)
+        assert (article.url, article.site, article.key) == (None, None, doc.key)
+
+
+def test_a_page_of_absurdly_many_tags_is_rejected_before_the_extractor() -> None:
+    """1M tiny paragraphs ran over 400 s in trafilatura."""
+    html = "<html><body>" + "<p>x</p>" * 60_000 + "</body></html>"
+    assert extract_document(Document("big.html", "big.html", html=html)) == Reject(
+        "big.html", "page too complex", "120,004 tags, over the limit of 100,000 a page may have"
+    )
+
+
+def test_a_page_over_its_time_limit_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The per-page limit (60 s in the extraction processes) holds inside trafilatura."""
+    monkeypatch.setattr("tasks.extract.SECONDS_PER_PAGE", 0.2)
+    html = "<html><body>" + "<div><p>word and more words</p></div>" * 20_000 + "</body></html>"
+    assert extract_document(Document("slow.html", "slow.html", html=html)) == Reject(
+        "slow.html", "page too complex", "extracting its text took over 0.2 s"
+    )
+
+
+def test_trafilatura_warnings_do_not_reach_stderr(capfd: pytest.CaptureFixture[str]) -> None:
+    """Its WARNING and ERROR lines ('discarding data', 'empty HTML tree') reached the user."""
+    extract_document(Document("e.html", "e.html", html="<html><body></body></html>"))
+    extract_document(Document("e.html", "e.html", html=b"\xff\xfe<"))
+    assert capfd.readouterr().err == ""

@@ -13,8 +13,10 @@ import feedparser
 import pytest
 
 from pressdiff.errors import InputError
+from tasks.article import Reject
 from tasks.detect import detect_kind
 from tasks.feeds import FeedEntry, advertised_feeds, parse_feed, parse_timestamp, read_feed
+from tasks.links import read_links
 from tests.conftest import corpus
 
 
@@ -281,3 +283,48 @@ def test_advertised_feeds() -> None:
 def test_parse_timestamp(value: str | None, expected: datetime | None) -> None:
     """ISO 8601, RFC 822, and RFC 822 with non-English names, all to UTC."""
     assert parse_timestamp(value) == expected
+
+
+# ---------------------------------------------------------------- hostile inputs (issue 18)
+
+OUT_OF_RANGE = [
+    "0001-01-01T00:00:00+14:00",
+    "9999-12-31T23:59:59-14:00",
+    "Tue, 31 Dec 9999 23:59:59 -1400",
+    "Ter, 31 Dez 9999 23:59:59 -1400",
+]
+
+
+@pytest.mark.parametrize("value", OUT_OF_RANGE)
+def test_a_date_out_of_range_in_utc_is_no_date(value: str) -> None:
+    """OverflowError escaped (a watched feed could stop every run)."""
+    assert parse_timestamp(value) is None
+
+
+def test_entries_with_links_that_name_no_page_are_noted_not_lost() -> None:
+    """`http://[::1` raised ValueError in urljoin (the whole feed lost); other entries whose
+    link is no web address vanished without a reject."""
+    items = "".join(
+        f"<item><title>{i}</title><link>{link}</link><pubDate>{OUT_OF_RANGE[2]}</pubDate></item>"
+        for i, link in enumerate(["http://[::1", "https://a.example/ok", "javascript:alert(1)"])
+    )
+    body = f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
+    feed = read_feed(body, None)
+    assert feed.entries == [FeedEntry("https://a.example/ok", "1", None, None)]
+    assert feed.invalid == ["http://[::1", "javascript:alert(1)"]
+    assert read_links(body, "https://a.example/feed.xml", "feed").rejects == [
+        Reject(
+            "https://a.example/feed.xml", "invalid link", "javascript:alert(1) is not a web address"
+        ),
+        Reject(  # feedparser drops a link it cannot resolve against the feed's URL
+            "https://a.example/feed.xml",
+            "no link",
+            "1 of its entries have no link (or one that does not parse)",
+        ),
+    ]
+
+
+def test_json_feed_nested_too_deeply_is_not_a_feed() -> None:
+    body = b'{"version": "https://jsonfeed.org/version/1.1", "items": ' + b"[" * 100_000
+    with pytest.raises(InputError, match=r"^not a feed: unreadable JSON: nested too deeply$"):
+        read_feed(body)

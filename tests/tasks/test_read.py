@@ -336,3 +336,57 @@ def test_fetched_html_is_not_decoded() -> None:
 )
 def test_format_of(name: str, fmt: str | None) -> None:
     assert format_of(name) == fmt
+
+
+# ---------------------------------------------------------------- hostile inputs (issue 18)
+
+
+def test_json_nested_100k_deep_is_a_reject(tmp_path: Path) -> None:
+    """RecursionError escaped the reader and failed the run."""
+    path = write(tmp_path / "deep.json", "[" * 100_000 + "]" * 100_000)
+    assert read(path, "json") == [Reject(str(path), "malformed JSON", "nested too deeply to read")]
+    lines = write(tmp_path / "deep.jsonl", "[" * 100_000 + "\n" + '{"text": "kept"}\n')
+    assert read(lines, "jsonl") == [
+        Reject(str(lines), "malformed JSON", "line 1: nested too deeply to read"),
+        Document(str(lines), f"{lines}#L2", text="kept"),
+    ]
+
+
+def test_an_integer_of_5000_digits_is_a_reject(tmp_path: Path) -> None:
+    """Python refuses to convert it with a ValueError that is not a JSONDecodeError."""
+    path = write(tmp_path / "big.json", '{"text": "t", "n": ' + "9" * 5000 + "}")
+    [reject] = read(path, "json")
+    assert (reject.source, reject.reason) == (str(path), "malformed JSON")
+    assert "4300" in reject.detail
+
+
+def test_a_url_that_is_not_a_string_is_ignored_and_the_record_kept(tmp_path: Path) -> None:
+    """`url: 12345` was taken for a URL."""
+    path = write(tmp_path / "a.jsonl", '{"url": 12345, "link": "https://a.example/x", "text": "t"}')
+    assert read(path, "jsonl") == [
+        Document(str(path), f"{path}#L1", url="https://a.example/x", text="t")
+    ]
+
+
+def test_lone_surrogates_and_nul_characters_are_not_stored(tmp_path: Path) -> None:
+    """JSON may spell characters no UTF-8 column holds (\\ud800) or NUL; both were passed on."""
+    path = write(tmp_path / "a.json", '{"title": "a\\ud800b", "text": "x\\u0000y"}')
+    assert read(path, "json") == [Document(str(path), str(path), text="xy", title="a?b")]
+
+
+def test_a_nul_byte_deep_in_a_csv_is_dropped_and_its_row_kept(tmp_path: Path) -> None:
+    """csv.Error ('line contains NUL') escaped the reader: NULs past the first 8 kB are not
+    seen by the binary check."""
+    rows = "".join(f"{i},row {i}\n" for i in range(1000))
+    path = write(tmp_path / "a.csv", "id,text\n" + rows + "7,bad\x00row\n")
+    out = read(path, "csv")
+    assert len(out) == 1001
+    assert out[-1] == Document(str(path), f"{path}#row1002", text="badrow")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_utf16_and_utf32_html_with_a_bom_is_decoded(tmp_path: Path, encoding: str) -> None:
+    """It was rejected as binary (its bytes hold NULs)."""
+    html = "<html><body><p>Ça va, Zoë?</p></body></html>"
+    path = write(tmp_path / "a.html", ("\ufeff" + html).encode(encoding))
+    assert read(path, "html") == [Document(str(path), str(path), html=html)]

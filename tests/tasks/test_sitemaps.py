@@ -159,3 +159,16 @@ def test_not_a_sitemap(body: bytes, detail: str) -> None:
     with pytest.raises(InputError) as caught:
         parse_sitemap(body)
     assert caught.value.detail.startswith(detail)
+
+
+def test_a_lastmod_out_of_range_and_a_loc_that_names_no_page() -> None:
+    """A sitemap's `<lastmod>0001-01-01T00:00:00+14:00` raised OverflowError: anyone whose
+    sitemap is watched could stop every run. The date is dropped, the bad <loc> noted."""
+    body = (
+        b"<urlset><url><loc>http://[::1</loc></url>"
+        b"<url><loc>https://a.example/a</loc><lastmod>0001-01-01T00:00:00+14:00</lastmod></url>"
+        b"</urlset>"
+    )
+    sitemap = parse_sitemap(body)
+    assert sitemap.entries == [SitemapEntry("https://a.example/a")]
+    assert sitemap.invalid == ["http://[::1"]

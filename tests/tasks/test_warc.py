@@ -334,9 +334,33 @@ def test_arc_file(tmp_path: Path, gz: bool) -> None:
 
 
 def test_unreadable_archives_are_input_errors() -> None:
-    """Not an archive at all, or cut off mid-record: an InputError naming the archive problem."""
-    with pytest.raises(InputError, match=r"^unreadable archive: Unknown archive format"):
-        list(iter_warc(io.BytesIO(b"hello world\n")))
+    """Not an archive at all, or cut off mid-record: an InputError saying in words what is
+    wrong (it was warcio's own text, with the file's first bytes quoted)."""
+    with pytest.raises(InputError) as raised:
+        list(iter_warc(io.BytesIO(bytes(range(256)) * 4)))
+    assert (raised.value.reason, raised.value.detail) == (
+        "unreadable archive",
+        "the file does not start like a WARC or ARC record; it is not a web archive",
+    )
+    cut = b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 5000\r\n\r\nabc"
+    with pytest.raises(InputError) as raised:
+        list(iter_warc(io.BytesIO(cut)))
+    assert raised.value.detail == (
+        "a record header is malformed or the file is cut off inside a record"
+    )
+
+
+def test_a_record_with_an_impossible_date_is_an_input_error() -> None:
+    """A WARC-Date of month 99 raised ValueError out of the reader (the whole run failed)."""
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><p>hi</p></html>"
+    record = (
+        b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: http://a.example/\r\n"
+        b"WARC-Date: 9999-99-99\r\nContent-Type: application/http; msgtype=response\r\n"
+        b"Content-Length: %d\r\n\r\n%s\r\n\r\n" % (len(http), http)
+    )
+    with pytest.raises(InputError) as raised:
+        list(iter_warc(io.BytesIO(record)))
+    assert raised.value.detail == "a record has an invalid date: '9999-99-99'"
 
 
 @pytest.mark.corpus

@@ -480,3 +480,30 @@ def test_not_found(revised: tuple, ref: str) -> None:
             f"no article or version matches {ref!r}; list them with "
             "'pressdiff sql \"select article_id, url from articles\"'"
         )
+
+
+# ---------------------------------------------------------------- local files renamed (issue 18.8)
+
+
+def test_a_local_file_renamed_or_moved_keeps_its_article(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """A file without a URL was keyed by its path only: renamed, it became a new article
+    and a false 'republication' of itself (7.1 % of a corpus). The same text under a new
+    name is now a sighting of the stored article, recorded with the new path."""
+    old, new = tmp_path / "drafts" / "story.txt", tmp_path / "archive" / "2024-story.txt"
+    store_articles(con, [article(url=None, source=str(old), key=str(old))], "run1", T0)
+    moved = article(V1_RETYPED, url=None, source=str(new), key=str(new))
+    assert store_articles(con, [moved], "run2", T0 + HOUR) == StoreResult(unchanged=1)
+    assert rows(con, "SELECT source_key FROM core.articles") == [(str(old),)]
+    assert rows(con, "SELECT source, run_id FROM core.sightings ORDER BY run_id") == [
+        (str(new), "run2")
+    ]
+    # Edited where it lies, the file is a new version of its article, as before ...
+    edited = article(V2, url=None, source=str(old), key=str(old))
+    assert store_articles(con, [edited], "run3", T0 + 2 * HOUR).versions_new == 1
+    assert rows(con, "SELECT count(*), max(n_versions) FROM articles") == [(1, 2)]
+    # ... and a copy of its superseded text elsewhere is another article, not a revert.
+    copy = tmp_path / "copy.txt"
+    stale = article(V1, url=None, source=str(copy), key=str(copy))
+    assert store_articles(con, [stale], "run4", T0 + 3 * HOUR).articles_new == 1
