@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     host_delay: float = Field(0.5, ge=0, description="Least seconds between requests to a host.")
     fetch_timeout: float = Field(30.0, gt=0, description="Longest wait for the next bytes.")
     fetch_retries: int = Field(3, ge=0)
+    fetch_deadline: float = Field(
+        60.0, gt=0, description="Longest one URL may take, all its attempts and waits."
+    )
     max_fetch_bytes: int = Field(10_000_000, description="Larger bodies are aborted.")
     respect_robots: bool = True
 

@@ -36,6 +36,7 @@ def policy_of(s: Settings) -> FetchPolicy:
         host_delay=s.host_delay,
         read_timeout=s.fetch_timeout,
         retries=s.fetch_retries,
+        deadline=s.fetch_deadline,
         max_bytes=s.max_fetch_bytes,
         allow_private=s.allow_private,
         respect_robots=s.respect_robots,

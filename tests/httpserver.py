@@ -95,6 +95,18 @@ def huge(size: int, chunk: int = 65_536, announce: bool = True) -> Response:
     return Response(chunks=chunks, length=size if announce else None)
 
 
+def drip(byte: bytes = b"x", every: float = 0.1, limit: int = 10_000) -> Response:
+    """A body sent one `byte` every `every` seconds (at most `limit`), no Content-Length:
+    never idle long enough for a read timeout, never done."""
+
+    def chunks() -> Iterator[bytes]:
+        for _ in range(limit):
+            yield byte
+            time.sleep(every)
+
+    return Response(chunks=chunks)
+
+
 @functools.cache
 def _bomb(size: int) -> bytes:
     return gzip.compress(b"<p>" + b" " * (size - 3), compresslevel=9)
