@@ -7,6 +7,7 @@ Every page here is fictional and written for these tests.
 from __future__ import annotations
 
 import gzip
+import uuid
 from collections import defaultdict
 from datetime import UTC, datetime
 from html import escape
@@ -15,12 +16,14 @@ from pathlib import Path
 import pytest
 
 from pressdiff.cli import main
+from pressdiff.settings import Settings
 from tasks.article import Article, Document
 from tasks.canonical_url import canonical_url
 from tasks.extract import extract_document
 from tasks.load import close_warehouse
 from tasks.snapshots import content_hash
 from tasks.warc import iter_warc, iter_warcs
+from tasks.web import expand_sources
 from tests.conftest import corpus
 from tests.flows import test_ingest
 from tests.flows.test_ingest import query
@@ -529,6 +532,112 @@ def test_page_fetched_but_never_stored_is_fetched_in_full_again(tmp_path, http_s
     assert counts(second) == (1, 1, 0, 0, 0)
     # no validator was sent the second time: nothing of the page was kept to compare with
     assert [h.headers.get("if-none-match") for h in http_server.hits("/news/pier")] == [None, None]
+
+
+# --- Limits on what sources lead to ---------------------------------------------------------
+
+
+def nested_indexes(fanout: int):
+    """A route answering every /idx?n=K with a sitemap index of `fanout` further indexes."""
+
+    def route(request):
+        n = int(request.path.partition("n=")[2] or 0)
+        children = [f"/idx?n={n * fanout + i + 1}" for i in range(fanout)]
+        return xml(sitemap_index(["http://" + request.headers["host"] + c for c in children]))
+
+    return route
+
+
+def test_sitemap_index_recursion_stops_at_the_source_limit(tmp_path, http_server: LocalServer):
+    # the issue's case: an index of 30 indexes of 30 made 579 requests with 930 planned
+    http_server.set("/idx", nested_indexes(30))
+    db = tmp_path / "w.duckdb"
+    url = http_server.url("/idx?n=0")
+    summary = run([url], db, max_sitemaps_per_source=10)
+    assert len([r for r in http_server.requests if r.path.startswith("/idx")]) == 10
+    assert query(db, REJECTS, [summary.run_id]) == [
+        (url, "limit reached",
+         "21 sitemaps and feeds not followed: over 10 per source "
+         "(PRESSDIFF_MAX_SITEMAPS_PER_SOURCE)"),
+        (url, "limit reached",
+         "270 sitemaps and feeds not followed: over 10 per source "
+         "(PRESSDIFF_MAX_SITEMAPS_PER_SOURCE)"),
+    ]  # fmt: skip
+    assert summary.reject_reasons == {"limit reached": 2}
+    assert query(db, "select status, n_rejected from runs") == [("completed_with_rejects", 2)]
+
+
+def expand(db: Path, urls: list[str], run_id: str | None = None, **kw):
+    """`expand_sources` itself (no flow): what the sources lead to, and the rejects."""
+    try:
+        run_id = run_id or uuid.uuid4().hex
+        return expand_sources.fn(str(db), urls, run_id, Settings(**(FAST | kw)))
+    finally:
+        close_warehouse(str(db))
+
+
+def test_feed_links_are_capped_per_source_and_per_run(tmp_path, http_server: LocalServer):
+    items = [(http_server.url(f"/a?n={n}"), None, None) for n in range(1000)]
+    http_server.update(
+        {
+            "/big.xml": xml(rss(items), "application/rss+xml"),
+            "/small.xml": xml(rss(items[:10]), "application/rss+xml"),
+        }
+    )
+    big, small = http_server.url("/big.xml"), http_server.url("/small.xml")
+    out = expand(tmp_path / "w.duckdb", [big, small], max_links_per_source=6, max_links_per_run=8)
+    assert [link.url for link in out.links] == [u for u, _, _ in items[:6] + items[:2]]
+    assert [(r.source, r.reason, r.detail) for r in out.rejects] == [
+        (big, "limit reached",
+         "994 article links not followed: over 6 per source (PRESSDIFF_MAX_LINKS_PER_SOURCE)"),
+        (small, "limit reached",
+         "8 article links not followed: over 8 per run (PRESSDIFF_MAX_LINKS_PER_RUN)"),
+    ]  # fmt: skip
+
+
+def test_the_run_limit_is_shared_by_every_expansion_of_a_run(tmp_path, http_server: LocalServer):
+    http_server.set("/idx", nested_indexes(3))
+    db = tmp_path / "w.duckdb"
+    run_a, run_b = uuid.uuid4().hex, uuid.uuid4().hex
+    first = expand(db, [http_server.url("/idx?n=0")], run_a, max_sitemaps_per_run=5)
+    second = expand(db, [http_server.url("/idx?n=100")], run_a, max_sitemaps_per_run=5)
+    other_run = expand(db, [http_server.url("/idx?n=200")], run_b, max_sitemaps_per_run=5)
+    deeper = "3 sitemaps not followed: nested deeper than 3 (first: {})"
+    over = "sitemaps and feeds not followed: over 5 per run (PRESSDIFF_MAX_SITEMAPS_PER_RUN)"
+    # each: the index (1), its 3 children, 1 of their 9 children; the second has no room
+    assert [r.detail for r in first.rejects + second.rejects + other_run.rejects] == [
+        f"8 {over}",
+        deeper.format(http_server.url("/idx?n=13")),
+        f"1 {over}",
+        f"8 {over}",
+        deeper.format(http_server.url("/idx?n=5413")),
+    ]
+
+
+def test_self_referencing_sitemap_is_read_once(tmp_path, http_server: LocalServer):
+    me, leaf = http_server.url("/sitemap.xml"), http_server.url("/leaf.xml")
+    http_server.update(
+        {
+            "/sitemap.xml": xml(sitemap_index([me, leaf, me + "#again"])),
+            "/leaf.xml": xml(sitemap([http_server.url("/a/pier")])),
+        }
+    )
+    out = expand(tmp_path / "w.duckdb", [me])
+    assert ([link.url for link in out.links], out.rejects) == ([http_server.url("/a/pier")], [])
+    assert (len(http_server.hits("/sitemap.xml")), len(http_server.hits("/leaf.xml"))) == (1, 1)
+
+
+def test_sitemaps_nested_too_deep_are_a_reject(tmp_path, http_server: LocalServer):
+    for n in range(5):
+        http_server.set(f"/s{n}.xml", xml(sitemap_index([http_server.url(f"/s{n + 1}.xml")])))
+    top = http_server.url("/s0.xml")
+    out = expand(tmp_path / "w.duckdb", [top])
+    assert [(r.source, r.reason, r.detail) for r in out.rejects] == [
+        (top, "limit reached",
+         f"1 sitemaps not followed: nested deeper than 3 (first: {http_server.url('/s3.xml')})")
+    ]  # fmt: skip
+    fetched = [r.path for r in http_server.requests if r.path != "/robots.txt"]
+    assert fetched == ["/s0.xml", "/s1.xml", "/s2.xml"]
 
 
 # --- Web archives ---------------------------------------------------------------------------
