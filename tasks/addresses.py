@@ -15,8 +15,10 @@ A refusal is a `BlockedURLError`; it passes through httpx unchanged.
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import socket
+import ssl
 from collections.abc import Iterable
 from typing import Any
 
@@ -111,14 +113,20 @@ class _CheckedBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
+@functools.cache
+def ssl_context(trust_env: bool = False) -> ssl.SSLContext:
+    """The TLS settings every client shares (loading the CA bundle takes a tenth of a second)."""
+    return httpx.create_ssl_context(trust_env=trust_env)
+
+
 class PinnedTransport(httpx.AsyncHTTPTransport):
     """httpx's transport over `_CheckedBackend`: each connection goes to a checked address."""
 
     def __init__(self, limits: httpx.Limits, trust_env: bool = False) -> None:
-        super().__init__(limits=limits, trust_env=trust_env)
+        super().__init__(verify=ssl_context(trust_env), limits=limits, trust_env=trust_env)
         # httpx 0.28 takes no network backend; its pool is rebuilt with ours (same settings)
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=trust_env),
+            ssl_context=ssl_context(trust_env),
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,

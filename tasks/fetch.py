@@ -56,7 +56,7 @@ from protego import Protego
 
 from pressdiff import __version__
 from pressdiff.errors import BlockedURLError, UsageError
-from tasks.addresses import PinnedTransport, address_refusal, checked_addresses
+from tasks.addresses import PinnedTransport, address_refusal, checked_addresses, ssl_context
 from tasks.snapshots import SnapshotStore
 
 __all__ = ["address_refusal"]  # re-exported: where callers have always found it
@@ -100,6 +100,7 @@ FETCH_COLUMNS = (
     "snapshot",
 )
 
+MAX_URL_LENGTH = 8192  # longer URLs are refused; servers commonly stop at 8 KiB
 ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309: parse at least the first 500 KiB
 ROBOTS_MAX_REDIRECTS = 5
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
@@ -197,9 +198,12 @@ OnResult = Callable[[FetchResult], Awaitable[object] | object]
 def normalize_url(url: str) -> str:
     """`url` as pressdiff fetches and stores it; BlockedURLError if it cannot be fetched."""
     text = url.strip()
+    if len(text) > MAX_URL_LENGTH:
+        raise BlockedURLError(f"invalid URL: longer than {MAX_URL_LENGTH} characters")
     try:
         parts = urlsplit(text)
         _check_scheme(parts.scheme, parts.hostname)
+        parts.port  # noqa: B018 -- raises ValueError when out of range
         normal = courlan.normalize_url(text)
         return urlunsplit(urlsplit(normal)._replace(fragment=""))
     except ValueError as exc:
@@ -708,8 +712,13 @@ class _Fetcher:
         parts = urlsplit(url)
         try:
             _check_scheme(parts.scheme, parts.hostname)
+            parts.port  # noqa: B018 -- raises ValueError when out of range
         except BlockedURLError as exc:
             raise _Failure(str(exc)) from None
+        except ValueError as exc:
+            raise _Failure(f"invalid URL: {exc}") from None
+        if len(url) > MAX_URL_LENGTH:
+            raise _Failure(f"invalid URL: longer than {MAX_URL_LENGTH} characters")
         await self._check_address(url)
         if self.policy.respect_robots:
             robots: _Robots = await self._robots.get(_origin(url))
@@ -846,6 +855,7 @@ def _client(policy: FetchPolicy) -> httpx.AsyncClient:
         },
         timeout=httpx.Timeout(policy.read_timeout, connect=policy.connect_timeout),
         limits=limits,
+        verify=ssl_context(policy.trust_env),
         transport=None if policy.allow_private else PinnedTransport(limits, policy.trust_env),
         follow_redirects=False,
         trust_env=policy.trust_env,

@@ -12,10 +12,12 @@ The server records every request. Tests get a fresh one from the `http_server` f
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import functools
 import gzip
 import html
+import socket
 import sys
 import threading
 import time
@@ -53,6 +55,9 @@ class Response:
     last_modified: str | None = None
     chunks: Callable[[], Iterable[bytes]] | None = None
     length: int | None = None
+    # writes the whole answer itself, bytes on the socket (hostile servers); the event is
+    # set when the server stops, so a script that hangs can end with it
+    raw: Callable[[socket.socket, threading.Event], None] | None = None
 
     def payload(self) -> bytes:
         return self.body.encode("utf-8") if isinstance(self.body, str) else self.body
@@ -186,6 +191,11 @@ class _Handler(BaseHTTPRequestHandler):
         response = app.respond(request)
         if response.delay:
             time.sleep(response.delay)
+        if response.raw is not None:
+            self.close_connection = True
+            with contextlib.suppress(OSError):  # the client went away: hostile scripts expect it
+                response.raw(self.connection, app.stopping)
+            return
         try:
             if _not_modified(response, request):
                 self._head(304, response, length=None)
@@ -235,10 +245,11 @@ class _Server(ThreadingHTTPServer):
 class LocalServer:
     """A threaded HTTP server on 127.0.0.1 at a free port, serving `routes`."""
 
-    def __init__(self, routes: Mapping[str, Route] | None = None) -> None:
+    def __init__(self, routes: Mapping[str, Route] | None = None, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Route] = dict(routes or {})
         self.requests: list[Request] = []
-        self._httpd = _Server(("127.0.0.1", 0), _Handler)
+        self.stopping = threading.Event()
+        self._httpd = _Server((host, 0), _Handler)
         self._httpd.app = self
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -249,8 +260,12 @@ class LocalServer:
         return self._httpd.server_address[1]
 
     @property
+    def host(self) -> str:
+        return self._httpd.server_address[0]
+
+    @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     def url(self, path: str = "/") -> str:
         """The absolute URL of `path` on this server."""
@@ -280,6 +295,7 @@ class LocalServer:
         return self
 
     def stop(self) -> None:
+        self.stopping.set()
         self._httpd.shutdown()
         self._httpd.server_close()
 
@@ -291,9 +307,11 @@ class LocalServer:
 
 
 @contextmanager
-def make_server(routes: Mapping[str, Route] | None = None) -> Iterator[LocalServer]:
-    """A started LocalServer serving `routes`, stopped on exit."""
-    with LocalServer(routes) as server:
+def make_server(
+    routes: Mapping[str, Route] | None = None, host: str = "127.0.0.1"
+) -> Iterator[LocalServer]:
+    """A started LocalServer serving `routes` on `host` (any 127.x.y.z), stopped on exit."""
+    with LocalServer(routes, host) as server:
         yield server
 
 
