@@ -9,18 +9,19 @@ from __future__ import annotations
 import gzip
 import uuid
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from html import escape
 from pathlib import Path
 
 import pytest
 
+from flows.tick import tick
 from pressdiff.cli import main
 from pressdiff.settings import Settings
 from tasks.article import Article, Document
 from tasks.canonical_url import canonical_url
 from tasks.extract import extract_document
-from tasks.load import close_warehouse
+from tasks.load import close_warehouse, warehouse
 from tasks.snapshots import content_hash
 from tasks.warc import iter_warc, iter_warcs
 from tasks.web import expand_sources
@@ -37,6 +38,7 @@ from tests.httpserver import (
     robots,
 )
 from tests.httpserver import http_server as http_server  # the fixture
+from warehouse import tracking
 
 pytestmark = pytest.mark.usefixtures("prefect")
 
@@ -638,6 +640,35 @@ def test_sitemaps_nested_too_deep_are_a_reject(tmp_path, http_server: LocalServe
     ]  # fmt: skip
     fetched = [r.path for r in http_server.requests if r.path != "/robots.txt"]
     assert fetched == ["/s0.xml", "/s1.xml", "/s2.xml"]
+
+
+def poll(db: Path, **kw):
+    """One forced scheduled tick."""
+    try:
+        return tick(db=str(db), settings=Settings(**(FAST | kw)), force=True)
+    finally:
+        close_warehouse(str(db))
+
+
+def test_a_failed_poll_is_retried_after_a_minute(tmp_path, http_server: LocalServer):
+    # the issue's trap: a loopback source watched without --allow-private fails, and its
+    # next poll was pushed back by the whole interval
+    feed = http_server.url("/feed.xml")
+    http_server.set("/feed.xml", xml(rss([]), "application/rss+xml"))
+    db = tmp_path / "w.duckdb"
+    tracking.add_source(warehouse(str(db)), feed, "feed", None, datetime.now(UTC))
+    close_warehouse(str(db))
+    failed = poll(db, allow_private=False)
+    blocked = query(db, "select next_poll_at - last_polled_at from sources")
+    ok = poll(db, allow_private=True)
+    assert query(db, REJECTS, [failed.run_id]) == [
+        (feed, "fetch failed", "blocked: loopback address 127.0.0.1")
+    ]
+    assert blocked == [(timedelta(minutes=1),)]
+    assert query(db, REJECTS, [ok.run_id]) == []
+    assert query(db, "select next_poll_at - last_polled_at from sources") == [
+        (timedelta(seconds=Settings().poll_every),)
+    ]
 
 
 # --- Web archives ---------------------------------------------------------------------------
