@@ -21,6 +21,7 @@ from pressdiff.settings import Settings
 from tasks.article import Article, Document
 from tasks.canonical_url import canonical_url
 from tasks.extract import extract_document
+from tasks.load import _connections as warehouse_connections
 from tasks.load import close_warehouse, warehouse
 from tasks.snapshots import content_hash
 from tasks.warc import iter_warc, iter_warcs
@@ -669,6 +670,40 @@ def test_a_failed_poll_is_retried_after_a_minute(tmp_path, http_server: LocalSer
     assert query(db, "select next_poll_at - last_polled_at from sources") == [
         (timedelta(seconds=Settings().poll_every),)
     ]
+
+
+def test_no_warehouse_transaction_is_open_while_waiting_on_the_network(
+    tmp_path, http_server: LocalServer
+):
+    # each request is answered only after checking, on the flow's own connection, that no
+    # transaction is open: a BEGIN inside one fails
+    db = tmp_path / "w.duckdb"
+    seen: list[str] = []
+
+    def probe(answer: Response):
+        def route(request):
+            con = warehouse_connections.get(str(db))
+            try:
+                con.execute("BEGIN TRANSACTION")
+                con.execute("ROLLBACK")
+                seen.append(f"{request.path}: free")
+            except Exception as exc:
+                seen.append(f"{request.path}: {exc}")
+            return answer
+
+        return route
+
+    links = [(http_server.url(f"/a/{slug}"), None, None) for slug in ("pier", "tram")]
+    http_server.update(
+        {
+            "/feed.xml": probe(xml(rss(links), "application/rss+xml")),
+            "/a/pier": probe(Response(body=page("pier"))),
+            "/a/tram": probe(Response(body=page("tram"))),
+        }
+    )
+    summary = run([http_server.url("/feed.xml")], db)
+    assert counts(summary) == (2, 2, 0, 0, 0)
+    assert sorted(seen) == ["/a/pier: free", "/a/tram: free", "/feed.xml: free"]
 
 
 # --- Web archives ---------------------------------------------------------------------------
