@@ -79,6 +79,42 @@ def article(title: str, *paragraphs: str, meta_charset: str | None = "utf-8") ->
     )
 
 
+def rss(items: list[tuple[str, str | None, str | None]]) -> str:
+    """An RSS 2.0 feed of (link, title, pubDate) items."""
+    parts = []
+    for link, title, date in items:
+        parts.append(
+            "<item>"
+            + (f"<title>{html.escape(title)}</title>" if title else "")
+            + f"<link>{html.escape(link)}</link>"
+            + (f"<pubDate>{date}</pubDate>" if date else "")
+            + "</item>"
+        )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        "<title>Wexmoor Gazette</title><link>http://gazette.invalid/</link>"
+        "<description>Local news</description>" + "".join(parts) + "</channel></rss>"
+    )
+
+
+def sitemap(urls: list[str]) -> str:
+    """A sitemap of `urls`."""
+    locs = "".join(f"<url><loc>{html.escape(u)}</loc></url>" for u in urls)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>'
+    )
+
+
+def sitemap_index(urls: list[str]) -> str:
+    """A sitemap index pointing at the sitemaps `urls`."""
+    locs = "".join(f"<sitemap><loc>{html.escape(u)}</loc></sitemap>" for u in urls)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</sitemapindex>'
+    )
+
+
 def redirect(location: str, status: int = 302) -> Response:
     """A redirect to `location`."""
     return Response(status=status, headers={"Location": location}, content_type=None)

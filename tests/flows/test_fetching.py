@@ -37,6 +37,9 @@ from tests.httpserver import (
     http_date,
     redirect,
     robots,
+    rss,
+    sitemap,
+    sitemap_index,
 )
 from tests.httpserver import http_server as http_server  # the fixture
 from warehouse import tracking
@@ -116,24 +119,6 @@ def page(slug: str, *extra: str) -> str:
 UPDATE = "Late on Monday the council added that the pier will also get a new lifeboat slipway."
 
 
-def rss(items: list[tuple[str, str | None, str | None]]) -> str:
-    """An RSS 2.0 feed of (link, title, pubDate) items."""
-    parts = []
-    for link, title, date in items:
-        parts.append(
-            "<item>"
-            + (f"<title>{escape(title)}</title>" if title else "")
-            + f"<link>{escape(link)}</link>"
-            + (f"<pubDate>{date}</pubDate>" if date else "")
-            + "</item>"
-        )
-    return (
-        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-        "<title>Wexmoor Gazette</title><link>http://gazette.invalid/</link>"
-        "<description>Local news</description>" + "".join(parts) + "</channel></rss>"
-    )
-
-
 def atom(entries: list[tuple[str, str, str]]) -> str:
     """An Atom feed of (link, title, updated) entries."""
     parts = [
@@ -145,24 +130,6 @@ def atom(entries: list[tuple[str, str, str]]) -> str:
         '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
         "<title>Valley Post</title><id>urn:valley-post</id>"
         "<updated>2024-05-02T08:00:00Z</updated>" + "".join(parts) + "</feed>"
-    )
-
-
-def sitemap(urls: list[str]) -> str:
-    """A sitemap of `urls`."""
-    locs = "".join(f"<url><loc>{escape(u)}</loc></url>" for u in urls)
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>'
-    )
-
-
-def sitemap_index(urls: list[str]) -> str:
-    """A sitemap index pointing at the sitemaps `urls`."""
-    locs = "".join(f"<sitemap><loc>{escape(u)}</loc></sitemap>" for u in urls)
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</sitemapindex>'
     )
 
 

@@ -26,7 +26,6 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from email.utils import formatdate
-from html import escape
 from pathlib import Path
 
 import pytest
@@ -47,6 +46,9 @@ from tests.httpserver import (
     make_server,
     redirect,
     robots,
+    rss,
+    sitemap,
+    sitemap_index,
 )
 
 POLICY = FetchPolicy(
@@ -444,29 +446,6 @@ def test_hostile_server_fails_with_a_reason_in_bounded_time(
 # --- Sources that try to make a run endless --------------------------------------------------
 
 
-def rss(n: int, base: str) -> str:
-    items = "".join(f"<item><link>{base}/a/{i}</link></item>" for i in range(n))
-    return (
-        f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
-    )
-
-
-def sitemap_index(urls: list[str]) -> str:
-    locs = "".join(f"<sitemap><loc>{escape(u)}</loc></sitemap>" for u in urls)
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?><sitemapindex '
-        f'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</sitemapindex>'
-    )
-
-
-def urlset(n: int, base: str) -> str:
-    locs = "".join(f"<url><loc>{base}/a/{i}</loc></url>" for i in range(n))
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?><urlset '
-        f'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>'
-    )
-
-
 def fanout(width: int) -> Callable:
     def route(request):
         n = int(request.path.partition("n=")[2] or 0)
@@ -508,14 +487,20 @@ SOURCES = {
     ),
     "feed with 100k items": (
         lambda base: {
-            "/feed.xml": Response(body=rss(100_000, base), content_type="application/rss+xml")
+            "/feed.xml": Response(
+                body=rss([(f"{base}/a/{i}", None, None) for i in range(100_000)]),
+                content_type="application/rss+xml",
+            )
         },
         "/feed.xml",
         "99900 article links not followed: over 100 per source",
     ),
     "sitemap with 100k URLs": (
         lambda base: {
-            "/big.xml": Response(body=urlset(100_000, base), content_type="application/xml")
+            "/big.xml": Response(
+                body=sitemap([f"{base}/a/{i}" for i in range(100_000)]),
+                content_type="application/xml",
+            )
         },
         "/big.xml",
         "99900 article links not followed: over 100 per source",
