@@ -56,10 +56,9 @@ from protego import Protego
 
 from pressdiff import __version__
 from pressdiff.errors import BlockedURLError, UsageError
-from tasks.addresses import PinnedTransport, address_refusal, checked_addresses, ssl_context
+from tasks.addresses import PinnedTransport, checked_addresses, ssl_context
+from tasks.addresses import address_refusal as address_refusal  # where callers found it
 from tasks.snapshots import SnapshotStore
-
-__all__ = ["address_refusal"]  # re-exported: where callers have always found it
 
 try:  # optional: comes with trafilatura; without it undeclared charsets fall back to UTF-8
     import charset_normalizer
