@@ -13,7 +13,10 @@ A child process serves generated article pages from several "hosts" (one port ea
    would: where concurrency pays (the local server answers in well under a millisecond,
    and being Python, it serves one connection about as fast as sixteen);
 3. a per-host rule of one request per second over 3 hosts: each host's rate as the server
-   saw it (requests - 1) / (last arrival - first arrival), against 1.0/s (target: within 5%).
+   saw it (requests - 1) / (last arrival - first arrival), against 1.0/s (target: within 5%);
+4. what checking addresses at connect time costs (the pinned transport every run without
+   --allow-private uses): the pages of part 1 with loopback playing a public address,
+   against the same pages with --allow-private (no check, httpx's own transport).
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ import multiprocessing as mp
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -34,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
+import tasks.addresses as addresses  # noqa: E402
 from tasks.fetch import FetchPolicy, FetchResult, fetch_many  # noqa: E402
 from tasks.snapshots import SnapshotStore  # noqa: E402
 from tests.httpserver import LocalServer, Request, Response, article  # noqa: E402
@@ -105,11 +111,11 @@ def arrivals(port: int) -> list[tuple[str, float]]:
 FAST = replace(FetchPolicy(allow_private=True), per_host=FetchPolicy().concurrency)
 
 
-def run_fast(urls: list[str]) -> tuple[float, list[FetchResult]]:
+def run_fast(urls: list[str], policy: FetchPolicy = FAST) -> tuple[float, list[FetchResult]]:
     """Politeness off: pages/s with robots.txt and snapshots."""
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        results = fetch_many(urls, FAST, store=SnapshotStore(tmp))
+        results = fetch_many(urls, policy, store=SnapshotStore(tmp))
         seconds = time.perf_counter() - start
     return len(urls) / seconds, results
 
@@ -190,6 +196,35 @@ def report_polite(ports: list[int], seconds: float) -> None:
         )
 
 
+@contextmanager
+def loopback_as_public() -> Iterator[None]:
+    """For this benchmark only: 127.0.0.1 passes the address check, as a public host would."""
+    real = addresses.address_refusal
+    addresses.address_refusal = lambda a: None if a == "127.0.0.1" else real(a)
+    try:
+        yield
+    finally:
+        addresses.address_refusal = real
+
+
+def report_pinned(urls: list[str]) -> None:
+    """Part 4: the checked, pinned connections against unchecked ones, same pages; rounds
+    alternate and each side keeps its best (this machine's speed drifts)."""
+    unchecked = checked = 0.0
+    failures = 0
+    for _round in range(3):
+        unchecked = max(unchecked, run_fast(urls)[0])
+        with loopback_as_public():
+            rate, results = run_fast(urls, replace(FAST, allow_private=False))
+        checked, failures = max(checked, rate), failures + sum(not r.ok for r in results)
+    print(f"address checks at connect time: {len(urls)} pages, best of 3 alternating rounds")
+    print(f"  --allow-private (no checks):             {unchecked:8.1f} pages/s")
+    print(
+        f"  checked and pinned connections:          {checked:8.1f} pages/s  "
+        f"= {checked / unchecked:.2f}x; failures {failures}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=2000, help="pages in part 1")
@@ -215,6 +250,7 @@ def main() -> None:
         title = f"politeness off, {args.latency * 1000:.0f} ms per answer"
         report_fast(title, far, 100, bare=False)
         report_polite(ports, args.polite_seconds)
+        report_pinned(near)
     finally:
         parent.send("stop")
         process.join(timeout=10)

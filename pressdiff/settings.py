@@ -41,8 +41,19 @@ class Settings(BaseSettings):
     host_delay: float = Field(0.5, ge=0, description="Least seconds between requests to a host.")
     fetch_timeout: float = Field(30.0, gt=0, description="Longest wait for the next bytes.")
     fetch_retries: int = Field(3, ge=0)
+    fetch_deadline: float = Field(
+        60.0, gt=0, description="Longest one URL may take, all its attempts and waits."
+    )
     max_fetch_bytes: int = Field(10_000_000, description="Larger bodies are aborted.")
     respect_robots: bool = True
+    max_sitemaps_per_source: int = Field(
+        50, ge=1, description="Sitemaps and feeds fetched for one named source, itself included."
+    )
+    max_sitemaps_per_run: int = Field(200, ge=1, description="Sitemaps and feeds in one run.")
+    max_links_per_source: int = Field(
+        5_000, ge=0, description="Article links followed from one named source."
+    )
+    max_links_per_run: int = Field(20_000, ge=0, description="Article links from sources, per run.")
 
     # Scheduled runs
     poll_every: int = Field(900, ge=1, description="Seconds between polls of a source.")

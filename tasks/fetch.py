@@ -17,9 +17,19 @@ is a result whose `error` says what happened. What one URL goes through, in orde
     connection errors, timeouts, 429 and 5xx retried with exponential backoff and jitter,
         or after Retry-After when the server gives one; other 4xx never retried
 
-Limits: addresses are checked with our own DNS lookup and httpx resolves again to connect,
-so a host that changes its answer between the two (DNS rebinding) is not caught. The total
-timeout applies to each request (one redirect hop), not to waiting for a slot.
+Time is bounded three ways: `read_timeout` for the next bytes (an idle connection),
+`total_timeout` for one request (one redirect hop, headers and body), and `deadline` for
+the whole URL from its first request on: every attempt, hop and wait between attempts. A
+retry that would start past the deadline is not made, and its reason is the row's error;
+an origin whose Retry-After reaches past the deadline is not asked again this run.
+Waiting for a politeness slot is not counted; robots.txt gets `robots_timeout`, once per
+origin.
+
+Every connection goes to an address that was checked: the transport resolves the host
+once, refuses it if any of its addresses may not be fetched, and connects to the checked
+address (the Host header, TLS SNI and certificate stay the name's). A host that changes
+its answer between our check and the connection (DNS rebinding) is refused at connect
+time; every redirect hop is a new connection, checked the same way.
 """
 
 from __future__ import annotations
@@ -28,10 +38,8 @@ import asyncio
 import codecs
 import email.utils
 import inspect
-import ipaddress
 import random
 import re
-import socket
 import time
 import zlib
 from collections import defaultdict
@@ -48,6 +56,8 @@ from protego import Protego
 
 from pressdiff import __version__
 from pressdiff.errors import BlockedURLError, UsageError
+from tasks.addresses import PinnedTransport, checked_addresses, ssl_context
+from tasks.addresses import address_refusal as address_refusal  # where callers found it
 from tasks.snapshots import SnapshotStore
 
 try:  # optional: comes with trafilatura; without it undeclared charsets fall back to UTF-8
@@ -89,6 +99,7 @@ FETCH_COLUMNS = (
     "snapshot",
 )
 
+MAX_URL_LENGTH = 8192  # longer URLs are refused; servers commonly stop at 8 KiB
 ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309: parse at least the first 500 KiB
 ROBOTS_MAX_REDIRECTS = 5
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
@@ -106,6 +117,8 @@ class FetchPolicy:
     connect_timeout: float = 10.0
     read_timeout: float = 30.0  # longest wait for the next bytes
     total_timeout: float = 60.0  # longest one request may take, headers and body
+    deadline: float = 60.0  # longest one URL may take from its first request, retries included
+    robots_timeout: float = 20.0  # longest robots.txt may take, once per origin
     retries: int = 3  # attempts after the first, for connection errors, 429 and 5xx
     backoff_base: float = 0.5  # seconds before the first retry, doubled each time, jittered
     backoff_max: float = 30.0
@@ -123,6 +136,8 @@ class FetchPolicy:
             raise UsageError("concurrency and per_host must be at least 1")
         if min(self.host_delay, self.retries, self.max_redirects, self.max_bytes) < 0:
             raise UsageError("host_delay, retries, max_redirects and max_bytes cannot be negative")
+        if min(self.total_timeout, self.deadline, self.robots_timeout) <= 0:
+            raise UsageError("total_timeout, deadline and robots_timeout must be positive")
 
     @property
     def robots_agent(self) -> str:
@@ -182,9 +197,12 @@ OnResult = Callable[[FetchResult], Awaitable[object] | object]
 def normalize_url(url: str) -> str:
     """`url` as pressdiff fetches and stores it; BlockedURLError if it cannot be fetched."""
     text = url.strip()
+    if len(text) > MAX_URL_LENGTH:
+        raise BlockedURLError(f"invalid URL: longer than {MAX_URL_LENGTH} characters")
     try:
         parts = urlsplit(text)
         _check_scheme(parts.scheme, parts.hostname)
+        parts.port  # noqa: B018 -- raises ValueError when out of range
         normal = courlan.normalize_url(text)
         return urlunsplit(urlsplit(normal)._replace(fragment=""))
     except ValueError as exc:
@@ -196,27 +214,6 @@ def _check_scheme(scheme: str, host: str | None) -> None:
         raise BlockedURLError(f"blocked: scheme {scheme or '(none)'} is not http or https")
     if not host:
         raise BlockedURLError("blocked: URL has no host")
-
-
-_ADDRESS_KINDS = (
-    ("loopback", "is_loopback"),
-    ("unspecified", "is_unspecified"),
-    ("link-local", "is_link_local"),
-    ("multicast", "is_multicast"),
-    ("private", "is_private"),
-    ("reserved", "is_reserved"),
-)
-
-
-def address_refusal(address: str) -> str | None:
-    """Why `address` (an IP literal) may not be fetched by default, or None if it may."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    for kind, attribute in _ADDRESS_KINDS:
-        if getattr(ip, attribute):
-            return f"blocked: {kind} address {ip}"
-    return None if ip.is_global else f"blocked: non-public address {ip}"
 
 
 def _origin(url: str) -> str:
@@ -479,6 +476,7 @@ class _HostGate:
         self.lock = asyncio.Lock()
         self.delay = delay
         self.next_start = 0.0
+        self.closed: str | None = None  # why this origin is asked nothing more this run
 
     def defer(self, seconds: float) -> None:
         """No request to this origin for `seconds` (a Retry-After)."""
@@ -516,6 +514,22 @@ class _Clock:
         return None if self._t0 is None else round((time.perf_counter() - self._t0) * 1000)
 
 
+class _Deadline:
+    """A time budget counted from the first request it covers; `message` when it runs out."""
+
+    def __init__(self, seconds: float, message: str) -> None:
+        self.seconds = seconds
+        self.message = message
+        self._t0: float | None = None
+
+    def start(self) -> None:
+        if self._t0 is None:
+            self._t0 = time.monotonic()
+
+    def remaining(self) -> float:
+        return self.seconds - (0.0 if self._t0 is None else time.monotonic() - self._t0)
+
+
 # --- The fetcher ----------------------------------------------------------------------------
 
 
@@ -535,6 +549,7 @@ def _describe(exc: BaseException, policy: FetchPolicy) -> tuple[str, bool]:
         (zlib.error, f"undecodable body: {detail}", False),
         (httpx.HTTPError, f"HTTP error: {detail}", False),
         (httpx.InvalidURL, f"invalid URL: {detail}", False),
+        (BlockedURLError, detail, False),
     )
     for kind, message, retry in table:
         if isinstance(exc, kind):
@@ -557,13 +572,19 @@ class _Fetcher:
         self._addresses = _Memo(self._resolve)
 
     async def fetch(self, url: str, validators: tuple[str | None, str | None]) -> FetchResult:
-        """One URL, retried as the policy allows; never raises."""
+        """One URL, retried as the policy allows within its deadline; never raises."""
         earlier: list[FetchResult] = []
+        deadline = _Deadline(
+            self.policy.deadline, f"deadline: over {self.policy.deadline:g}s for this URL"
+        )
         for attempt in range(1, self.policy.retries + 2):
-            result, retry, retry_after = await self._attempt(url, validators)
+            result, retry, retry_after = await self._attempt(url, validators, deadline)
             result.attempts = attempt
-            delay = self._retry_delay(attempt, retry_after) if retry else None
+            if not retry or attempt > self.policy.retries:
+                break
+            delay, why_not = self._retry_delay(attempt, retry_after, deadline.remaining())
             if delay is None:
+                result.error = f"{result.error} ({why_not})"
                 break
             earlier.append(result)
             await asyncio.sleep(delay)
@@ -571,15 +592,23 @@ class _Fetcher:
         await self._keep(result)
         return result
 
-    def _retry_delay(self, attempt: int, retry_after: float | None) -> float | None:
-        """Seconds before attempt `attempt + 1`, or None when there is none."""
+    def _retry_delay(
+        self, attempt: int, retry_after: float | None, remaining: float
+    ) -> tuple[float | None, str]:
+        """Seconds before attempt `attempt + 1`, or None and why there is none."""
         policy = self.policy
-        if attempt > policy.retries:
-            return None
         if retry_after is not None:
-            return retry_after if retry_after <= policy.retry_after_max else None
+            asked = f"Retry-After {retry_after:.0f}s"
+            if retry_after > policy.retry_after_max:
+                return None, f"{asked} is over the {policy.retry_after_max:g}s limit"
+            if retry_after >= remaining:
+                return None, f"{asked} is past the {policy.deadline:g}s deadline"
+            return retry_after, ""
         backoff = min(policy.backoff_max, policy.backoff_base * 2 ** (attempt - 1))
-        return backoff / 2 + random.uniform(0, backoff / 2)
+        delay = backoff / 2 + random.uniform(0, backoff / 2)
+        if delay >= remaining:
+            return None, f"no time left for a retry within the {policy.deadline:g}s deadline"
+        return delay, ""
 
     async def _keep(self, result: FetchResult) -> None:
         """Store the body as a snapshot, when there is a body and a store."""
@@ -591,14 +620,14 @@ class _Fetcher:
             result.error = f"snapshot not stored: {exc}"
 
     async def _attempt(
-        self, url: str, validators: tuple[str | None, str | None]
+        self, url: str, validators: tuple[str | None, str | None], deadline: _Deadline
     ) -> tuple[FetchResult, bool, float | None]:
         """One attempt (all its redirect hops): the result, retry?, Retry-After."""
         result = FetchResult(url=url, final_url=url)
         clock = _Clock()
         retry, retry_after = False, None
         try:
-            await self._follow(result, validators, clock)
+            await self._follow(result, validators, clock, deadline)
         except _Failure as exc:
             result.error, retry, retry_after = exc.message, exc.retry, exc.retry_after
         except Exception as exc:
@@ -608,7 +637,11 @@ class _Fetcher:
         return result, retry, retry_after
 
     async def _follow(
-        self, result: FetchResult, validators: tuple[str | None, str | None], clock: _Clock
+        self,
+        result: FetchResult,
+        validators: tuple[str | None, str | None],
+        clock: _Clock,
+        deadline: _Deadline,
     ) -> None:
         """Request `result.url`, following redirects, and fill `result` in."""
         headers = _conditional_headers(*validators)
@@ -616,7 +649,7 @@ class _Fetcher:
         for _ in range(self.policy.max_redirects + 1):
             result.final_url = url
             await self._check(url)
-            async with self._exchange(url, headers, clock) as response:
+            async with self._exchange(url, headers, clock, deadline) as response:
                 result.status_code = response.status_code
                 target = _redirect_target(response, url)
                 if target is None:
@@ -645,7 +678,7 @@ class _Fetcher:
         if code == 429 or code >= 500:
             retry_after = parse_retry_after(headers.get("retry-after"))
             if retry_after is not None:
-                self._gate(_origin(result.final_url or result.url)).defer(retry_after)
+                self._wait_for(_origin(result.final_url or result.url), code, retry_after)
             raise _Failure(f"HTTP {code}", retry=True, retry_after=retry_after)
         if not 200 <= code < 300:
             raise _Failure(f"HTTP {code}")
@@ -653,6 +686,15 @@ class _Fetcher:
         result.body = await _read_body(response, self.policy.max_bytes)
         result.bytes = len(result.body)
         result.etag, result.last_modified = headers.get("etag"), headers.get("last-modified")
+
+    def _wait_for(self, origin: str, code: int, retry_after: float) -> None:
+        """Honour an origin's Retry-After: wait before its next request, or, when the wait
+        reaches past a URL's deadline, ask it nothing more this run."""
+        gate = self._gate(origin)
+        if retry_after >= min(self.policy.deadline, self.policy.retry_after_max):
+            gate.closed = f"origin answered HTTP {code} with Retry-After {retry_after:.0f}s"
+        else:
+            gate.defer(retry_after)
 
     def _check_headers(self, headers: httpx.Headers) -> None:
         """Refuse, before any body byte, what cannot be an article or cannot fit."""
@@ -669,8 +711,13 @@ class _Fetcher:
         parts = urlsplit(url)
         try:
             _check_scheme(parts.scheme, parts.hostname)
+            parts.port  # noqa: B018 -- raises ValueError when out of range
         except BlockedURLError as exc:
             raise _Failure(str(exc)) from None
+        except ValueError as exc:
+            raise _Failure(f"invalid URL: {exc}") from None
+        if len(url) > MAX_URL_LENGTH:
+            raise _Failure(f"invalid URL: longer than {MAX_URL_LENGTH} characters")
         await self._check_address(url)
         if self.policy.respect_robots:
             robots: _Robots = await self._robots.get(_origin(url))
@@ -688,27 +735,23 @@ class _Fetcher:
             raise _Failure(refusal)
 
     async def _resolve(self, key: tuple[str, int]) -> str | None:
-        """Why this host may not be fetched (its addresses), or None."""
-        host, port = key
+        """Why this host may not be fetched (its addresses), or None. The connection checks
+        again what it connects to; this refuses early, before robots.txt or a slot."""
         try:
-            return address_refusal(host)
-        except ValueError:
-            pass  # a name, not an address literal
-        loop = asyncio.get_running_loop()
-        try:
-            infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except (socket.gaierror, UnicodeError) as exc:
-            return f"cannot resolve host {host}: {exc}"
-        refusals = (address_refusal(str(info[4][0])) for info in infos)
-        return next((r for r in refusals if r), None)
+            await checked_addresses(*key)
+        except BlockedURLError as exc:
+            return str(exc)
+        return None
 
     async def _load_robots(self, origin: str) -> _Robots:
         """Fetch and parse origin's robots.txt (RFC 9309); set the origin's crawl delay."""
         url = f"{origin}/robots.txt"
+        limit = min(self.policy.robots_timeout, self.policy.total_timeout)
+        deadline = _Deadline(limit, f"timeout: over {limit:g}s")
         try:
             for _ in range(ROBOTS_MAX_REDIRECTS + 1):
                 await self._check_address(url)
-                async with self._exchange(url, {}, _Clock()) as response:
+                async with self._exchange(url, {}, _Clock(), deadline) as response:
                     target = _redirect_target(response, url)
                     if target is None:
                         robots = await self._parse_robots(response)
@@ -762,18 +805,31 @@ class _Fetcher:
 
     @asynccontextmanager
     async def _exchange(
-        self, url: str, headers: Mapping[str, str], clock: _Clock
+        self, url: str, headers: Mapping[str, str], clock: _Clock, deadline: _Deadline
     ) -> AsyncIterator[httpx.Response]:
-        """One GET, streamed, inside the politeness slots and the total timeout."""
-        async with self._slot(_origin(url)):
+        """One GET, streamed, inside the politeness slots, the total timeout and what is
+        left of the deadline."""
+        origin = _origin(url)
+        async with self._slot(origin):
+            if self._gate(origin).closed:
+                raise _Failure(f"not asked this run: {self._gate(origin).closed}")
             clock.start()
-            async with asyncio.timeout(self.policy.total_timeout):
-                request = self.client.build_request("GET", url, headers=headers)
-                response = await self.client.send(request, stream=True)
-                try:
-                    yield response
-                finally:
-                    await response.aclose()
+            deadline.start()
+            limit = min(self.policy.total_timeout, deadline.remaining())
+            if limit <= 0:
+                raise _Failure(deadline.message)
+            try:
+                async with asyncio.timeout(limit):
+                    request = self.client.build_request("GET", url, headers=headers)
+                    response = await self.client.send(request, stream=True)
+                    try:
+                        yield response
+                    finally:
+                        await response.aclose()
+            except TimeoutError:
+                if limit < self.policy.total_timeout:
+                    raise _Failure(deadline.message) from None
+                raise
 
 
 def _conditional_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
@@ -787,6 +843,9 @@ def _conditional_headers(etag: str | None, last_modified: str | None) -> dict[st
 
 
 def _client(policy: FetchPolicy) -> httpx.AsyncClient:
+    # The semaphores bound requests in flight; the pool only keeps idle connections,
+    # enough that hosts do not evict each other's.
+    limits = httpx.Limits(max_connections=None, max_keepalive_connections=4 * policy.concurrency)
     return httpx.AsyncClient(
         headers={
             "User-Agent": policy.user_agent,
@@ -794,9 +853,9 @@ def _client(policy: FetchPolicy) -> httpx.AsyncClient:
             "Accept-Encoding": "gzip, deflate",
         },
         timeout=httpx.Timeout(policy.read_timeout, connect=policy.connect_timeout),
-        # The semaphores bound requests in flight; the pool only keeps idle connections,
-        # enough that hosts do not evict each other's.
-        limits=httpx.Limits(max_connections=None, max_keepalive_connections=4 * policy.concurrency),
+        limits=limits,
+        verify=ssl_context(policy.trust_env),
+        transport=None if policy.allow_private else PinnedTransport(limits, policy.trust_env),
         follow_redirects=False,
         trust_env=policy.trust_env,
     )

@@ -15,6 +15,7 @@ from pressdiff import progress
 from pressdiff.errors import InputError
 from pressdiff.settings import Settings
 from tasks.article import InputRef, Reject, Sighting
+from tasks.crawl_budget import CrawlBudget
 from tasks.detect import detect_kind
 from tasks.feeds import advertised_feeds
 from tasks.fetch import FetchPolicy, FetchResult, fetch_many
@@ -36,6 +37,7 @@ def policy_of(s: Settings) -> FetchPolicy:
         host_delay=s.host_delay,
         read_timeout=s.fetch_timeout,
         retries=s.fetch_retries,
+        deadline=s.fetch_deadline,
         max_bytes=s.max_fetch_bytes,
         allow_private=s.allow_private,
         respect_robots=s.respect_robots,
@@ -97,7 +99,66 @@ def _read_source(result: FetchResult, out: Expanded, follow_feeds: bool) -> list
         out.rejects.append(Reject(result.url, exc.reason, exc.detail))
         return []
     out.links += links.articles
+    out.rejects += links.rejects
     return links.sources
+
+
+_budgets: dict[str, CrawlBudget] = {}  # run id -> what that run may still follow
+
+
+def budget_of(run_id: str, s: Settings) -> CrawlBudget:
+    """The run's crawl budget, shared by every source the run expands (in this process)."""
+    if run_id not in _budgets:
+        while len(_budgets) >= 16:  # a long `serve` keeps only recent runs' budgets
+            _budgets.pop(next(iter(_budgets)))
+        _budgets[run_id] = CrawlBudget(
+            documents_per_source=s.max_sitemaps_per_source,
+            documents_per_run=s.max_sitemaps_per_run,
+            links_per_source=s.max_links_per_source,
+            links_per_run=s.max_links_per_run,
+            max_depth=MAX_SITEMAP_DEPTH,
+        )
+    return _budgets[run_id]
+
+
+def _by_root(todo: list[tuple[str, str]]) -> list[tuple[str, list[str]]]:
+    """URLs grouped by the named source they come from, in order."""
+    groups: dict[str, list[str]] = {}
+    for url, root in todo:
+        groups.setdefault(root, []).append(url)
+    return list(groups.items())
+
+
+def _admit(
+    todo: list[tuple[str, str]], seen: set[str], budget: CrawlBudget, out: Expanded
+) -> list[tuple[str, str]]:
+    """The documents of `todo` to fetch now: each once (a sitemap that names itself or an
+    ancestor is not fetched again), within the budget; what it leaves out is a reject."""
+    admitted = []
+    fresh = []
+    for url, root in todo:
+        key = fetches.normalized(url)
+        if key not in seen:
+            seen.add(key)
+            fresh.append((url, root))
+    for root, urls in _by_root(fresh):
+        kept, rejects = budget.take_documents(root, urls)
+        admitted += [(url, root) for url in kept]
+        out.rejects += rejects
+    return admitted
+
+
+def _read_within(
+    result: FetchResult, root: str, out: Expanded, budget: CrawlBudget, follow_feeds: bool
+) -> list[str]:
+    """`_read_source`, with the article links it finds taken from `root`'s budget."""
+    found = Expanded()
+    children = _read_source(result, found, follow_feeds)
+    links, rejects = budget.take_links(root, found.links)
+    out.pages += found.pages
+    out.links += links
+    out.rejects += found.rejects + rejects
+    return children
 
 
 # --- Prefect tasks -------------------------------------------------------------------------
@@ -108,19 +169,29 @@ def expand_sources(
     db: str, urls: list[str], run_id: str, settings: Settings, follow_feeds: bool = False
 ) -> Expanded:
     """Fetch the URLs a user named: pages become articles, feeds and sitemaps links (with
-    `follow_feeds`, a page is a homepage whose advertised feeds are read instead)."""
-    out, todo, store = Expanded(), list(urls), SnapshotStore(snapshot_dir(db))
-    con = warehouse(db)
+    `follow_feeds`, a page is a homepage whose advertised feeds are read instead), within
+    the run's crawl budget."""
+    out, store, con = Expanded(), SnapshotStore(snapshot_dir(db)), warehouse(db)
+    budget, seen = budget_of(run_id, settings), set()
     # pages stored before are asked for conditionally: only what was named can be one (a
     # sitemap's children and advertised feeds are never stored), and a homepage watched for
     # its feeds is read in full, or a 304 would hide them
-    known = {} if follow_feeds else fetches.validators(con, todo)
-    for _depth in range(MAX_SITEMAP_DEPTH):
+    known = {} if follow_feeds else fetches.validators(con, urls)
+    todo = [(url, url) for url in urls]  # (URL, the named source it comes from)
+    for _depth in range(budget.max_depth):
+        todo = _admit(todo, seen, budget, out)
         if not todo:
             break
-        results = fetch_many(todo, policy_of(settings), known, store=store)
+        results = fetch_many([u for u, _ in todo], policy_of(settings), known, store=store)
         fetches.store_fetches(con, results, run_id)
-        todo = [child for r in results for child in _read_source(r, out, follow_feeds)]
+        roots = {fetches.normalized(u): root for u, root in reversed(todo)}  # first one wins
+        todo = [
+            (child, roots.get(r.url, r.url))
+            for r in results
+            for child in _read_within(r, roots.get(r.url, r.url), out, budget, follow_feeds)
+        ]
+    for root, deeper in _by_root([(u, r) for u, r in todo if fetches.normalized(u) not in seen]):
+        out.rejects += budget.too_deep(root, deeper)
     progress.advance("sources", len(urls), len(urls))
     return out
 

@@ -12,10 +12,12 @@ The server records every request. Tests get a fresh one from the `http_server` f
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import functools
 import gzip
 import html
+import socket
 import sys
 import threading
 import time
@@ -53,6 +55,9 @@ class Response:
     last_modified: str | None = None
     chunks: Callable[[], Iterable[bytes]] | None = None
     length: int | None = None
+    # writes the whole answer itself, bytes on the socket (hostile servers); the event is
+    # set when the server stops, so a script that hangs can end with it
+    raw: Callable[[socket.socket, threading.Event], None] | None = None
 
     def payload(self) -> bytes:
         return self.body.encode("utf-8") if isinstance(self.body, str) else self.body
@@ -71,6 +76,42 @@ def article(title: str, *paragraphs: str, meta_charset: str | None = "utf-8") ->
     return (
         f"<!doctype html><html><head>{meta}<title>{html.escape(title)}</title></head>"
         f"<body><article><h1>{html.escape(title)}</h1>\n{body}\n</article></body></html>"
+    )
+
+
+def rss(items: list[tuple[str, str | None, str | None]]) -> str:
+    """An RSS 2.0 feed of (link, title, pubDate) items."""
+    parts = []
+    for link, title, date in items:
+        parts.append(
+            "<item>"
+            + (f"<title>{html.escape(title)}</title>" if title else "")
+            + f"<link>{html.escape(link)}</link>"
+            + (f"<pubDate>{date}</pubDate>" if date else "")
+            + "</item>"
+        )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        "<title>Wexmoor Gazette</title><link>http://gazette.invalid/</link>"
+        "<description>Local news</description>" + "".join(parts) + "</channel></rss>"
+    )
+
+
+def sitemap(urls: list[str]) -> str:
+    """A sitemap of `urls`."""
+    locs = "".join(f"<url><loc>{html.escape(u)}</loc></url>" for u in urls)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>'
+    )
+
+
+def sitemap_index(urls: list[str]) -> str:
+    """A sitemap index pointing at the sitemaps `urls`."""
+    locs = "".join(f"<sitemap><loc>{html.escape(u)}</loc></sitemap>" for u in urls)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</sitemapindex>'
     )
 
 
@@ -93,6 +134,18 @@ def huge(size: int, chunk: int = 65_536, announce: bool = True) -> Response:
             yield block[: min(chunk, size - start)]
 
     return Response(chunks=chunks, length=size if announce else None)
+
+
+def drip(byte: bytes = b"x", every: float = 0.1, limit: int = 10_000) -> Response:
+    """A body sent one `byte` every `every` seconds (at most `limit`), no Content-Length:
+    never idle long enough for a read timeout, never done."""
+
+    def chunks() -> Iterator[bytes]:
+        for _ in range(limit):
+            yield byte
+            time.sleep(every)
+
+    return Response(chunks=chunks)
 
 
 @functools.cache
@@ -174,6 +227,11 @@ class _Handler(BaseHTTPRequestHandler):
         response = app.respond(request)
         if response.delay:
             time.sleep(response.delay)
+        if response.raw is not None:
+            self.close_connection = True
+            with contextlib.suppress(OSError):  # the client went away: hostile scripts expect it
+                response.raw(self.connection, app.stopping)
+            return
         try:
             if _not_modified(response, request):
                 self._head(304, response, length=None)
@@ -223,10 +281,11 @@ class _Server(ThreadingHTTPServer):
 class LocalServer:
     """A threaded HTTP server on 127.0.0.1 at a free port, serving `routes`."""
 
-    def __init__(self, routes: Mapping[str, Route] | None = None) -> None:
+    def __init__(self, routes: Mapping[str, Route] | None = None, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Route] = dict(routes or {})
         self.requests: list[Request] = []
-        self._httpd = _Server(("127.0.0.1", 0), _Handler)
+        self.stopping = threading.Event()
+        self._httpd = _Server((host, 0), _Handler)
         self._httpd.app = self
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -237,8 +296,12 @@ class LocalServer:
         return self._httpd.server_address[1]
 
     @property
+    def host(self) -> str:
+        return self._httpd.server_address[0]
+
+    @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     def url(self, path: str = "/") -> str:
         """The absolute URL of `path` on this server."""
@@ -268,6 +331,7 @@ class LocalServer:
         return self
 
     def stop(self) -> None:
+        self.stopping.set()
         self._httpd.shutdown()
         self._httpd.server_close()
 
@@ -279,9 +343,11 @@ class LocalServer:
 
 
 @contextmanager
-def make_server(routes: Mapping[str, Route] | None = None) -> Iterator[LocalServer]:
-    """A started LocalServer serving `routes`, stopped on exit."""
-    with LocalServer(routes) as server:
+def make_server(
+    routes: Mapping[str, Route] | None = None, host: str = "127.0.0.1"
+) -> Iterator[LocalServer]:
+    """A started LocalServer serving `routes` on `host` (any 127.x.y.z), stopped on exit."""
+    with LocalServer(routes, host) as server:
         yield server
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import duckdb
@@ -14,7 +15,12 @@ from pressdiff.errors import NotFoundError, UsageError
 from tasks.canonical_url import canonical_url, site_of
 from tasks.revisit import ArticleState, SiteStats
 from tasks.typography import stable_id
+from warehouse.fetches import normalized
 from warehouse.store import insert_arrow
+
+_SQL = Path(__file__).parent / "sql"
+_POLL_FAILURES = (_SQL / "poll_failures.sql").read_text()
+_POLL_SCHEDULE = (_SQL / "poll_schedule.sql").read_text()
 
 KINDS = ("feed", "sitemap", "page")
 
@@ -99,14 +105,19 @@ def polled(
     now: datetime,
     default_every: timedelta,
 ) -> None:
-    """Record that `sources` were polled now, and when each is due again."""
-    ids = pa.table({"source_id": [s.source_id for s in sources]})  # noqa: F841
-    con.execute(
-        """UPDATE core.sources SET last_polled_at = $now,
-               next_poll_at = $now + coalesce(poll_interval, $every)
-           WHERE source_id IN (SELECT source_id FROM ids)""",
-        {"now": now, "every": default_every},
+    """Record that `sources` were polled now, and when each is due again: after its
+    interval, or, when this poll failed (a reject of the poll names the source), after
+    1, 2, 4 ... minutes, doubling with each failure in a row, at most the interval."""
+    sources = list(sources)
+    polled = pa.table(  # noqa: F841
+        {
+            "source_id": [s.source_id for s in sources],
+            "uri": [s.uri for s in sources],
+            "fetched_uri": [normalized(s.uri) for s in sources],  # as rejects name it
+        }
     )
+    con.execute(_POLL_FAILURES, {"now": now})
+    con.execute(_POLL_SCHEDULE, {"now": now, "every": default_every})
 
 
 def track(

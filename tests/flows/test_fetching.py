@@ -7,20 +7,25 @@ Every page here is fictional and written for these tests.
 from __future__ import annotations
 
 import gzip
+import uuid
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from html import escape
 from pathlib import Path
 
 import pytest
 
+from flows.tick import tick
 from pressdiff.cli import main
+from pressdiff.settings import Settings
 from tasks.article import Article, Document
 from tasks.canonical_url import canonical_url
 from tasks.extract import extract_document
-from tasks.load import close_warehouse
+from tasks.load import _connections as warehouse_connections
+from tasks.load import close_warehouse, warehouse
 from tasks.snapshots import content_hash
 from tasks.warc import iter_warc, iter_warcs
+from tasks.web import expand_sources
 from tests.conftest import corpus
 from tests.flows import test_ingest
 from tests.flows.test_ingest import query
@@ -32,8 +37,12 @@ from tests.httpserver import (
     http_date,
     redirect,
     robots,
+    rss,
+    sitemap,
+    sitemap_index,
 )
 from tests.httpserver import http_server as http_server  # the fixture
+from warehouse import tracking
 
 pytestmark = pytest.mark.usefixtures("prefect")
 
@@ -110,24 +119,6 @@ def page(slug: str, *extra: str) -> str:
 UPDATE = "Late on Monday the council added that the pier will also get a new lifeboat slipway."
 
 
-def rss(items: list[tuple[str, str | None, str | None]]) -> str:
-    """An RSS 2.0 feed of (link, title, pubDate) items."""
-    parts = []
-    for link, title, date in items:
-        parts.append(
-            "<item>"
-            + (f"<title>{escape(title)}</title>" if title else "")
-            + f"<link>{escape(link)}</link>"
-            + (f"<pubDate>{date}</pubDate>" if date else "")
-            + "</item>"
-        )
-    return (
-        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-        "<title>Wexmoor Gazette</title><link>http://gazette.invalid/</link>"
-        "<description>Local news</description>" + "".join(parts) + "</channel></rss>"
-    )
-
-
 def atom(entries: list[tuple[str, str, str]]) -> str:
     """An Atom feed of (link, title, updated) entries."""
     parts = [
@@ -139,24 +130,6 @@ def atom(entries: list[tuple[str, str, str]]) -> str:
         '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
         "<title>Valley Post</title><id>urn:valley-post</id>"
         "<updated>2024-05-02T08:00:00Z</updated>" + "".join(parts) + "</feed>"
-    )
-
-
-def sitemap(urls: list[str]) -> str:
-    """A sitemap of `urls`."""
-    locs = "".join(f"<url><loc>{escape(u)}</loc></url>" for u in urls)
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>'
-    )
-
-
-def sitemap_index(urls: list[str]) -> str:
-    """A sitemap index pointing at the sitemaps `urls`."""
-    locs = "".join(f"<sitemap><loc>{escape(u)}</loc></sitemap>" for u in urls)
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</sitemapindex>'
     )
 
 
@@ -496,6 +469,25 @@ def test_feed_title_kept_for_a_link_with_tracking_parameters(tmp_path, http_serv
     assert query(db, "select title from versions") == [("Pier plan wins council vote",)]
 
 
+def test_a_fetched_feed_item_whose_link_names_no_page_is_a_reject(
+    tmp_path, http_server: LocalServer
+):
+    good = http_server.url("/news/pier")
+    feed = rss([(good, "Pier plan wins council vote", None), ("javascript:alert(1)", "Bad", None)])
+    http_server.update(
+        {
+            "/feed.xml": xml(feed, "application/rss+xml"),
+            "/news/pier": Response(body=page("pier")),
+        }
+    )
+    db = tmp_path / "w.duckdb"
+    summary = run([http_server.url("/feed.xml")], db)
+    assert query(db, "select title from versions") == [("Pier plan wins council vote",)]
+    assert summary.rejected == 1
+    rejects = query(db, REJECTS, [summary.run_id])
+    assert len(rejects) == 1 and "javascript:alert(1)" in rejects[0][2] + rejects[0][0]
+
+
 def test_link_with_tracking_parameters_is_fetched_conditionally(tmp_path, http_server: LocalServer):
     link = http_server.url("/news/pier?utm_source=rss")
     http_server.update(
@@ -529,6 +521,175 @@ def test_page_fetched_but_never_stored_is_fetched_in_full_again(tmp_path, http_s
     assert counts(second) == (1, 1, 0, 0, 0)
     # no validator was sent the second time: nothing of the page was kept to compare with
     assert [h.headers.get("if-none-match") for h in http_server.hits("/news/pier")] == [None, None]
+
+
+# --- Limits on what sources lead to ---------------------------------------------------------
+
+
+def nested_indexes(fanout: int):
+    """A route answering every /idx?n=K with a sitemap index of `fanout` further indexes."""
+
+    def route(request):
+        n = int(request.path.partition("n=")[2] or 0)
+        children = [f"/idx?n={n * fanout + i + 1}" for i in range(fanout)]
+        return xml(sitemap_index(["http://" + request.headers["host"] + c for c in children]))
+
+    return route
+
+
+def test_sitemap_index_recursion_stops_at_the_source_limit(tmp_path, http_server: LocalServer):
+    # the issue's case: an index of 30 indexes of 30 made 579 requests with 930 planned
+    http_server.set("/idx", nested_indexes(30))
+    db = tmp_path / "w.duckdb"
+    url = http_server.url("/idx?n=0")
+    summary = run([url], db, max_sitemaps_per_source=10)
+    assert len([r for r in http_server.requests if r.path.startswith("/idx")]) == 10
+    assert query(db, REJECTS, [summary.run_id]) == [
+        (url, "limit reached",
+         "21 sitemaps and feeds not followed: over 10 per source "
+         "(PRESSDIFF_MAX_SITEMAPS_PER_SOURCE)"),
+        (url, "limit reached",
+         "270 sitemaps and feeds not followed: over 10 per source "
+         "(PRESSDIFF_MAX_SITEMAPS_PER_SOURCE)"),
+    ]  # fmt: skip
+    assert summary.reject_reasons == {"limit reached": 2}
+    assert query(db, "select status, n_rejected from runs") == [("completed_with_rejects", 2)]
+
+
+def expand(db: Path, urls: list[str], run_id: str | None = None, **kw):
+    """`expand_sources` itself (no flow): what the sources lead to, and the rejects."""
+    try:
+        run_id = run_id or uuid.uuid4().hex
+        return expand_sources.fn(str(db), urls, run_id, Settings(**(FAST | kw)))
+    finally:
+        close_warehouse(str(db))
+
+
+def test_feed_links_are_capped_per_source_and_per_run(tmp_path, http_server: LocalServer):
+    items = [(http_server.url(f"/a?n={n}"), None, None) for n in range(1000)]
+    http_server.update(
+        {
+            "/big.xml": xml(rss(items), "application/rss+xml"),
+            "/small.xml": xml(rss(items[:10]), "application/rss+xml"),
+        }
+    )
+    big, small = http_server.url("/big.xml"), http_server.url("/small.xml")
+    out = expand(tmp_path / "w.duckdb", [big, small], max_links_per_source=6, max_links_per_run=8)
+    assert [link.url for link in out.links] == [u for u, _, _ in items[:6] + items[:2]]
+    assert [(r.source, r.reason, r.detail) for r in out.rejects] == [
+        (big, "limit reached",
+         "994 article links not followed: over 6 per source (PRESSDIFF_MAX_LINKS_PER_SOURCE)"),
+        (small, "limit reached",
+         "8 article links not followed: over 8 per run (PRESSDIFF_MAX_LINKS_PER_RUN)"),
+    ]  # fmt: skip
+
+
+def test_the_run_limit_is_shared_by_every_expansion_of_a_run(tmp_path, http_server: LocalServer):
+    http_server.set("/idx", nested_indexes(3))
+    db = tmp_path / "w.duckdb"
+    run_a, run_b = uuid.uuid4().hex, uuid.uuid4().hex
+    first = expand(db, [http_server.url("/idx?n=0")], run_a, max_sitemaps_per_run=5)
+    second = expand(db, [http_server.url("/idx?n=100")], run_a, max_sitemaps_per_run=5)
+    other_run = expand(db, [http_server.url("/idx?n=200")], run_b, max_sitemaps_per_run=5)
+    deeper = "3 sitemaps not followed: nested deeper than 3 (first: {})"
+    over = "sitemaps and feeds not followed: over 5 per run (PRESSDIFF_MAX_SITEMAPS_PER_RUN)"
+    # each: the index (1), its 3 children, 1 of their 9 children; the second has no room
+    assert [r.detail for r in first.rejects + second.rejects + other_run.rejects] == [
+        f"8 {over}",
+        deeper.format(http_server.url("/idx?n=13")),
+        f"1 {over}",
+        f"8 {over}",
+        deeper.format(http_server.url("/idx?n=5413")),
+    ]
+
+
+def test_self_referencing_sitemap_is_read_once(tmp_path, http_server: LocalServer):
+    me, leaf = http_server.url("/sitemap.xml"), http_server.url("/leaf.xml")
+    http_server.update(
+        {
+            "/sitemap.xml": xml(sitemap_index([me, leaf, me + "#again"])),
+            "/leaf.xml": xml(sitemap([http_server.url("/a/pier")])),
+        }
+    )
+    out = expand(tmp_path / "w.duckdb", [me])
+    assert ([link.url for link in out.links], out.rejects) == ([http_server.url("/a/pier")], [])
+    assert (len(http_server.hits("/sitemap.xml")), len(http_server.hits("/leaf.xml"))) == (1, 1)
+
+
+def test_sitemaps_nested_too_deep_are_a_reject(tmp_path, http_server: LocalServer):
+    for n in range(5):
+        http_server.set(f"/s{n}.xml", xml(sitemap_index([http_server.url(f"/s{n + 1}.xml")])))
+    top = http_server.url("/s0.xml")
+    out = expand(tmp_path / "w.duckdb", [top])
+    assert [(r.source, r.reason, r.detail) for r in out.rejects] == [
+        (top, "limit reached",
+         f"1 sitemaps not followed: nested deeper than 3 (first: {http_server.url('/s3.xml')})")
+    ]  # fmt: skip
+    fetched = [r.path for r in http_server.requests if r.path != "/robots.txt"]
+    assert fetched == ["/s0.xml", "/s1.xml", "/s2.xml"]
+
+
+def poll(db: Path, **kw):
+    """One forced scheduled tick."""
+    try:
+        return tick(db=str(db), settings=Settings(**(FAST | kw)), force=True)
+    finally:
+        close_warehouse(str(db))
+
+
+def test_a_failed_poll_is_retried_after_a_minute(tmp_path, http_server: LocalServer):
+    # the issue's trap: a loopback source watched without --allow-private fails, and its
+    # next poll was pushed back by the whole interval
+    feed = http_server.url("/feed.xml")
+    http_server.set("/feed.xml", xml(rss([]), "application/rss+xml"))
+    db = tmp_path / "w.duckdb"
+    tracking.add_source(warehouse(str(db)), feed, "feed", None, datetime.now(UTC))
+    close_warehouse(str(db))
+    failed = poll(db, allow_private=False)
+    blocked = query(db, "select next_poll_at - last_polled_at from sources")
+    ok = poll(db, allow_private=True)
+    assert query(db, REJECTS, [failed.run_id]) == [
+        (feed, "fetch failed", "blocked: loopback address 127.0.0.1")
+    ]
+    assert blocked == [(timedelta(minutes=1),)]
+    assert query(db, REJECTS, [ok.run_id]) == []
+    assert query(db, "select next_poll_at - last_polled_at from sources") == [
+        (timedelta(seconds=Settings().poll_every),)
+    ]
+
+
+def test_no_warehouse_transaction_is_open_while_waiting_on_the_network(
+    tmp_path, http_server: LocalServer
+):
+    # each request is answered only after checking, on the flow's own connection, that no
+    # transaction is open: a BEGIN inside one fails
+    db = tmp_path / "w.duckdb"
+    seen: list[str] = []
+
+    def probe(answer: Response):
+        def route(request):
+            con = warehouse_connections.get(str(db))
+            try:
+                con.execute("BEGIN TRANSACTION")
+                con.execute("ROLLBACK")
+                seen.append(f"{request.path}: free")
+            except Exception as exc:
+                seen.append(f"{request.path}: {exc}")
+            return answer
+
+        return route
+
+    links = [(http_server.url(f"/a/{slug}"), None, None) for slug in ("pier", "tram")]
+    http_server.update(
+        {
+            "/feed.xml": probe(xml(rss(links), "application/rss+xml")),
+            "/a/pier": probe(Response(body=page("pier"))),
+            "/a/tram": probe(Response(body=page("tram"))),
+        }
+    )
+    summary = run([http_server.url("/feed.xml")], db)
+    assert counts(summary) == (2, 2, 0, 0, 0)
+    assert sorted(seen) == ["/a/pier: free", "/a/tram: free", "/feed.xml: free"]
 
 
 # --- Web archives ---------------------------------------------------------------------------

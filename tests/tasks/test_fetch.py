@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import tasks.fetch as fetch_module
+import tasks.addresses as addresses
 from pressdiff import __version__
 from pressdiff.errors import NotFoundError, SetupError
 from tasks.fetch import (
@@ -36,6 +36,7 @@ from tests.httpserver import (
     Response,
     Sequence,
     article,
+    drip,
     fail_then,
     gzip_bomb,
     http_date,
@@ -203,7 +204,7 @@ def test_retry_after_beyond_the_limit_ends_the_retries(http_server: LocalServer)
     http_server.set("/a", fail_then(1, limited, Response(body=PAGE)))
     url = http_server.url("/a")
     result = one(url, replace(FAST, retry_after_max=60))
-    assert row(result) == failed(url, 429, "HTTP 429")
+    assert row(result) == failed(url, 429, "HTTP 429 (Retry-After 3600s is over the 60s limit)")
     assert len(http_server.hits("/a")) == 1
 
 
@@ -489,9 +490,9 @@ def test_redirect_to_a_private_address_is_refused(
     http_server: LocalServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # No public address exists here: pretend 127.0.0.1 is one, so only the hop is refused.
-    real = fetch_module.address_refusal
+    real = addresses.address_refusal
     monkeypatch.setattr(
-        fetch_module, "address_refusal", lambda a: None if a == "127.0.0.1" else real(a)
+        addresses, "address_refusal", lambda a: None if a == "127.0.0.1" else real(a)
     )
     http_server.set("/a", redirect(f"http://127.0.0.2:{http_server.port}/internal"))
     url = http_server.url("/a")
@@ -707,3 +708,143 @@ def test_sequence_route_repeats_its_last_response() -> None:
     with make_server({"/a": route}) as server:
         results = fetch_many([server.url("/a")], replace(FAST, respect_robots=False))
     assert (results[0].status_code, route.calls) == (200, 2)
+
+
+# --- Time limits: one URL's deadline across its attempts --------------------------------------
+
+
+def test_slow_drip_is_cut_at_the_deadline(http_server: LocalServer) -> None:
+    # a byte every 0.1 s: the read timeout never fires; each attempt would run to the total
+    # timeout and be retried (4 x 3 s); the deadline ends the URL once, not retried
+    http_server.set("/drip", drip(every=0.1))
+    url = http_server.url("/drip")
+    policy = replace(FAST, total_timeout=3.0, retries=3, deadline=1.0)
+    result = one(url, policy)
+    assert row(result) == failed(url, 200, "deadline: over 1s for this URL")
+    assert len(http_server.hits("/drip")) == 1
+    assert result.elapsed_ms is not None and result.elapsed_ms < 3_000  # slack: 3 x deadline
+
+
+def test_retries_stop_when_the_deadline_leaves_no_time(http_server: LocalServer) -> None:
+    http_server.set("/a", Response(status=500))
+    url = http_server.url("/a")
+    result = one(url, replace(FAST, retries=5, backoff_base=2.0, backoff_max=2.0, deadline=0.5))
+    assert row(result) == failed(
+        url, 500, "HTTP 500 (no time left for a retry within the 0.5s deadline)"
+    )
+    assert len(http_server.hits("/a")) == 1
+
+
+def test_retry_after_past_the_deadline_gives_up_and_spares_the_origin(
+    http_server: LocalServer,
+) -> None:
+    limited = Response(status=429, headers={"Retry-After": "100"})
+    http_server.update(
+        {"/a": fail_then(1, limited, Response(body=PAGE)), "/b": Response(body=PAGE)}
+    )
+    first, second = http_server.url("/a"), http_server.url("/b")
+    policy = replace(FAST, per_host=1, deadline=5.0)
+    results = fetch_many([first, second], policy)
+    assert row(results[0]) == failed(
+        first, 429, "HTTP 429 (Retry-After 100s is past the 5s deadline)"
+    )
+    assert row(results[1]) == failed(
+        second, None, "not asked this run: origin answered HTTP 429 with Retry-After 100s"
+    )
+    assert [r.path for r in http_server.requests] == ["/robots.txt", "/a"]
+
+
+def test_retry_after_within_the_deadline_is_waited_for(http_server: LocalServer) -> None:
+    limited = Response(status=503, headers={"Retry-After": "1"})
+    http_server.set("/a", fail_then(1, limited, Response(body=PAGE)))
+    url = http_server.url("/a")
+    assert row(one(url, replace(FAST, deadline=5.0))) == expected(url, attempts=2)
+
+
+def test_slow_robots_txt_is_cut_at_its_timeout(http_server: LocalServer) -> None:
+    http_server.update({"/robots.txt": drip(every=0.1), "/a": Response(body=PAGE)})
+    url = http_server.url("/a")
+    result = one(url, replace(FAST, robots_timeout=0.5))
+    assert row(result) == failed(url, None, "robots.txt unreachable: timeout: over 0.5s")
+    assert http_server.hits("/a") == []
+
+
+# --- DNS rebinding: the connection goes to the address that was checked ----------------------
+
+
+@pytest.fixture
+def resolver(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    """Names ending in .test resolve to the addresses queued for them, one per lookup (the
+    last one repeats); every lookup is recorded in `resolver['lookups']`."""
+    answers: dict[str, list[str]] = {"lookups": []}
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: object, port: object, *args: object, **kwargs: object) -> list:
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        if not name.endswith(".test"):
+            return real(host, port, *args, **kwargs)  # type: ignore[arg-type]
+        queue = answers.get(name)
+        if not queue:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        address = queue.pop(0) if len(queue) > 1 else queue[0]
+        answers["lookups"].append(f"{name}={address}")
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        return [(family, socket.SOCK_STREAM, 6, "", (address, int(port or 0)))]  # type: ignore[call-overload]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return answers
+
+
+def test_dns_rebinding_to_loopback_is_refused(
+    http_server: LocalServer, resolver: dict[str, list[str]]
+) -> None:
+    http_server.set("/a", Response(body=PAGE))
+    resolver["rebind.test"] = ["93.184.215.14", "127.0.0.1"]  # public when checked, then not
+    url = f"http://rebind.test:{http_server.port}/a"
+    result = one(url, replace(FAST, allow_private=False, respect_robots=False))
+    assert row(result) == failed(url, None, "blocked: loopback address 127.0.0.1")
+    assert resolver["lookups"] == ["rebind.test=93.184.215.14", "rebind.test=127.0.0.1"]
+    assert http_server.requests == []
+
+
+def test_connection_goes_to_the_checked_address_with_the_name_as_host(
+    http_server: LocalServer, resolver: dict[str, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # no public address exists here: 127.0.0.1 plays one; a redirect to a name that
+    # rebinds to 127.0.0.2 (loopback, still refused) is checked again at its connection
+    real = addresses.address_refusal
+    monkeypatch.setattr(
+        addresses, "address_refusal", lambda a: None if a == "127.0.0.1" else real(a)
+    )
+    resolver["news.test"] = ["127.0.0.1"]
+    resolver["inner.test"] = ["127.0.0.1", "127.0.0.2"]
+    port = http_server.port
+    http_server.update(
+        {"/a": Response(body=PAGE), "/moved": redirect(f"http://inner.test:{port}/secret")}
+    )
+    policy = replace(FAST, allow_private=False, respect_robots=False)
+    page, moved = f"http://news.test:{port}/a", f"http://news.test:{port}/moved"
+    ok, refused = fetch_many([page, moved], replace(policy, concurrency=1))
+    assert row(ok) == expected(page)
+    assert http_server.hits("/a")[0].headers["host"] == f"news.test:{port}"
+    assert row(refused) == failed(
+        moved,
+        302,
+        "blocked: loopback address 127.0.0.2",
+        final_url=f"http://inner.test:{port}/secret",
+        content_type=None,
+    )
+    assert http_server.hits("/secret") == []
+    assert "inner.test=127.0.0.2" in resolver["lookups"]
+
+
+def test_loopback_is_fetched_with_allow_private(
+    http_server: LocalServer, resolver: dict[str, list[str]]
+) -> None:
+    http_server.set("/a", Response(body=PAGE))
+    resolver["local.test"] = ["127.0.0.1"]
+    url = f"http://local.test:{http_server.port}/a"
+    assert row(one(url, replace(FAST, allow_private=True))) == expected(url)
+    assert row(one(url, replace(FAST, allow_private=False))) == failed(
+        url, None, "blocked: loopback address 127.0.0.1"
+    )
