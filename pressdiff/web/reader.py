@@ -1,0 +1,30 @@
+"""The one place the viewer opens the warehouse: read-only.
+
+Pages open a connection per request and close it at once: DuckDB lets one process write a
+file only while no other process has it open, so a viewer holding it would block ingests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from warehouse.connection import connect
+
+
+def open_reader(path: str | Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the warehouse at `path`."""
+    return connect(path, read_only=True)
+
+
+@contextmanager
+def reading(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """`open_reader(path)`, closed when the block ends."""
+    con = open_reader(path)
+    try:
+        yield con
+    finally:
+        con.close()
