@@ -290,7 +290,9 @@ def serve(interval_scale, web, db, debug) -> int:
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True)
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8080, show_default=True, help="Port."
+)
 @common
 def web(host, port, db, debug) -> int:
     """Serve a read-only web viewer of the warehouse: notable changes, article histories

@@ -154,8 +154,9 @@ def story(request: Request) -> Response:
         bylines = {m["version_id"]: m["byline"] for m in members}
         original = s["original_version_id"]
         for m in members:
-            if m["version_id"] != original:
-                m["diff"] = diffs.diff(con, original, m["version_id"], bylines, context=0)
+            if not m["is_original"]:
+                base = m["compared_with"] or original
+                m["diff"] = diffs.diff(con, base, m["version_id"], bylines, context=0)
     return page(request, "story.html", s=s, members=members)
 
 

@@ -143,13 +143,18 @@ def _matches(word: str, stems: set[str]) -> bool:
 
 
 def snippet(text: str, q: str, *, around: int = 12) -> list[tuple[str, bool]]:
-    """Pieces (text, is_match) of the passage of `text` around the first word of `q` found,
-    `around` words either side; matching words are marked."""
+    """Pieces (text, is_match) of the passage of `text`, `around` words either side of a
+    match, that holds the most distinct words of `q`; matching words are marked."""
     stems = {_stem(w) for w in _WORD.findall(q)}
     words = text.split()
     hits = [i for i, w in enumerate(words) if _matches(w, stems)]
-    first = hits[0] if hits else 0
     marked = set(hits)
+
+    def covered(i: int) -> int:
+        window = words[max(0, i - around) : i + around + 1]
+        return len({s for s in stems if any(_matches(w, {s}) for w in window)})
+
+    first = max(hits, key=lambda i: (covered(i), -i)) if hits else 0
     lo, hi = max(0, first - around), min(len(words), first + around + 1)
     pieces: list[tuple[str, bool]] = [("… ", False)] if lo > 0 else []
     for i in range(lo, hi):
