@@ -25,6 +25,7 @@ from pressdiff.errors import SetupError
 from pressdiff.web import queries
 
 MAX_QUERY = 200  # characters
+FORMAT = 2  # search.meta.format of an index this code can read (web_search_index.sql)
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -69,8 +70,9 @@ def state(con: duckdb.DuckDBPyConnection) -> IndexState:
     """How many versions the index holds, and how many the warehouse has."""
     n_versions = con.execute("SELECT count(*) FROM core.versions").fetchone()[0]
     try:
-        n_indexed = con.execute("SELECT n_versions FROM search.meta").fetchone()[0]
-    except duckdb.CatalogException:
+        row = con.execute("SELECT n_versions FROM search.meta WHERE format = ?", [FORMAT])
+        n_indexed = (row.fetchone() or [None])[0]
+    except duckdb.Error:  # no index, or one of an older shape: rebuild
         n_indexed = None
     return IndexState(n_indexed, n_versions)
 
@@ -125,11 +127,10 @@ def search(
     words = clean_query(q)
     if not words:
         return []
-    try:
-        load_fts(con)  # 0.15 s: only the pages that search pay for it
-        return queries.rows(con, "search", q=words, gone=gone, limit=limit)
-    except duckdb.CatalogException:
+    if state(con).n_indexed is None:
         return []
+    load_fts(con)  # only the pages that search pay for it
+    return queries.rows(con, "search", q=words, gone=gone, limit=limit)
 
 
 def _stem(word: str) -> str:
