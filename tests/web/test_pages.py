@@ -166,3 +166,24 @@ def test_a_swapped_term_is_paired_with_what_it_replaced() -> None:
 
 def test_xss_title_fixture_is_what_the_page_escapes() -> None:
     assert XSS_TITLE.startswith("<script>alert(1)</script>")
+
+
+def test_serve_web_runs_the_viewer_in_a_thread(warehouse) -> None:
+    import time
+
+    from pressdiff.serve import free_port
+    from pressdiff.web.server import start_in_thread
+
+    said: list[str] = []
+    port = free_port()
+    server = start_in_thread(warehouse, said.append, port=port)
+    try:
+        deadline = time.monotonic() + 60
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.1)
+        r = httpx.get(f"http://127.0.0.1:{port}/swaps", timeout=30)
+        assert r.status_code == 200
+        assert "<del>Harbour Authority</del>" in r.text
+        assert said == [f"web viewer: http://127.0.0.1:{port}/"]
+    finally:
+        server.should_exit = True
