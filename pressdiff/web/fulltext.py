@@ -97,6 +97,8 @@ def refresh(db: str | Path, *, force: bool = False) -> tuple[IndexState, float |
     from pressdiff.errors import WarehouseLockedError
     from warehouse.connection import connect
 
+    if not Path(db).exists():  # a reader's message; never create a warehouse here
+        raise SetupError(f"no warehouse at {db}: run 'pressdiff ingest' or 'pressdiff demo' first")
     try:
         con = connect(db)
     except WarehouseLockedError:

@@ -187,3 +187,14 @@ def test_serve_web_runs_the_viewer_in_a_thread(warehouse) -> None:
         assert said == [f"web viewer: http://127.0.0.1:{port}/"]
     finally:
         server.should_exit = True
+
+
+@pytest.mark.parametrize("command", [["web"], ["search", "ferry"], ["index"]])
+def test_a_missing_warehouse_is_one_line_not_a_new_file(tmp_path, command) -> None:
+    missing = tmp_path / "typo.duckdb"
+    done = cli(*command, "--db", str(missing))
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        f"error: no warehouse at {missing}: run 'pressdiff ingest' or 'pressdiff demo' first"
+    )
+    assert not missing.exists()
