@@ -123,10 +123,11 @@ def article(request: Request) -> Response:
         a = found(queries.one(con, "article", article_id=article_id), "article")
         versions = queries.rows(con, "article_versions", article_id=article_id)
         by_day = queries.rows(con, "edits_by_day", article_id=article_id, site=None)
+        text = queries.rows(con, "version_text", version_id=a["latest_version_id"])
     chart = charts.bars(
         [(d["day"], d["n_revisions"], d["n_edits"]) for d in by_day], "edits per day"
     )
-    return page(request, "article.html", a=a, versions=versions[::-1], chart=chart)
+    return page(request, "article.html", a=a, versions=versions[::-1], chart=chart, text=text)
 
 
 def article_diff(request: Request) -> Response:

@@ -82,6 +82,7 @@ def test_a_script_in_an_article_shows_as_text(site: str) -> None:
     html = get(site, f"/article/{article}").text
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Harbour pilots &lt;b&gt;vote&lt;/b&gt;" in html
+    assert "<p>&lt;script&gt;alert(1)&lt;/script&gt; The association said" in html
     for page in (found, get(site, "/").text, get(site, "/outlet/mischief.example").text):
         assert "<script>" not in page
         assert "<b>vote</b>" not in page
