@@ -125,7 +125,9 @@ def article(request: Request) -> Response:
         by_day = queries.rows(con, "edits_by_day", article_id=article_id, site=None)
         text = queries.rows(con, "version_text", version_id=a["latest_version_id"])
     chart = charts.bars(
-        [(d["day"], d["n_revisions"], d["n_edits"]) for d in by_day], "edits per day"
+        [(d["day"], d["n_revisions"], d["n_edits"]) for d in by_day],
+        "edits per day",
+        start=a["first_seen"].date(),
     )
     return page(request, "article.html", a=a, versions=versions[::-1], chart=chart, text=text)
 

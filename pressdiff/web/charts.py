@@ -5,7 +5,7 @@ The SVG is built from numbers and dates only; labels are escaped all the same.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from html import escape
 
 from markupsafe import Markup
@@ -14,15 +14,29 @@ WIDTH, HEIGHT, PAD = 600, 140, 24
 MAX_BARS = 90
 
 
-def bars(points: list[tuple[date, int, int]], what: str) -> Markup:
-    """A bar per day of (day, revisions, edited sentences): height is edited sentences,
-    the tooltip says both. The last MAX_BARS days with revisions are shown."""
-    points = points[-MAX_BARS:]
+def days(points: list[tuple[date, int, int]], start: date | None) -> list[tuple[date, int, int]]:
+    """`points` with the days between `start` (or the first point) and the last point that
+    had no revision filled in as zeros, when that makes at most MAX_BARS days."""
+    if not points:
+        return []
+    first = min(start or points[0][0], points[0][0])
+    span = (points[-1][0] - first).days + 1
+    if span > MAX_BARS:
+        return points[-MAX_BARS:]
+    have = {p[0]: p for p in points}
+    every = (first + timedelta(days=i) for i in range(span))
+    return [have.get(d, (d, 0, 0)) for d in every]
+
+
+def bars(points: list[tuple[date, int, int]], what: str, start: date | None = None) -> Markup:
+    """A bar per day of (day, revisions, edited sentences) from `start`: height is edited
+    sentences, the tooltip says both. At most MAX_BARS days are shown, the latest."""
+    points = days(points, start)
     if not points:
         return Markup("")
     top = max(max(p[2] for p in points), 1)
     step = (WIDTH - 2 * PAD) / len(points)
-    width = max(step * 0.8, 1)
+    width = min(max(step * 0.8, 1), 40)
     out = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'xmlns="http://www.w3.org/2000/svg" aria-label="{escape(what)}">',
