@@ -281,9 +281,9 @@ def serve(interval_scale, web, db, debug) -> int:
     from pressdiff import commands
 
     if web:
-        from pressdiff.web.server import start_in_thread
+        from pressdiff.web import commands as web_commands
 
-        start_in_thread(db, out.print)
+        web_commands.beside_schedules(out, db)
     commands.serve(out, db, interval_scale)
     return EXIT_OK
 

@@ -38,6 +38,17 @@ def web(console: Console, db: str, host: str, port: int) -> None:
     run(db, host, port, console.print)
 
 
+def beside_schedules(console: Console, db: str) -> None:
+    """For `pressdiff serve --web`: the search index refreshed, then the viewer in a
+    thread on the default loopback address (it stops with the process)."""
+    from pressdiff.web.server import start_in_thread
+    from warehouse.connection import connect
+
+    connect(db).close()  # as serve does: the warehouse exists and is migrated
+    _say_index(console, *fulltext.refresh(db))
+    start_in_thread(db, console.print)
+
+
 def search(out: Console, err: Console, db: str, q: str, gone: bool, limit: int, fmt: str) -> None:
     """Print the articles matching `q` with a snippet each."""
     state, took = fulltext.refresh(db)
