@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
@@ -34,8 +35,9 @@ import duckdb
 from pressdiff.errors import SetupError, UsageError
 from warehouse.connection import open_file
 
+# File access is turned off right after opening (`open_reader`), once the extensions the
+# reader needs are loaded: DuckDB loads no extension file once it is off.
 READER_CONFIG = {
-    "enable_external_access": False,
     "autoload_known_extensions": False,
     "autoinstall_known_extensions": False,
 }
@@ -61,11 +63,18 @@ DENIED_FUNCTIONS = frozenset(
 _NAME = re.compile(rb'"((?:[^"]|"")*)"|([A-Za-z_\x80-\xff][\w$\x80-\xff]*)')
 
 
-def open_reader(path: str | Path) -> duckdb.DuckDBPyConnection:
-    """A locked-down read-only connection to the warehouse at `path` (views and macros work)."""
+def open_reader(path: str | Path, *, extensions: Sequence[Path] = ()) -> duckdb.DuckDBPyConnection:
+    """A locked-down read-only connection to the warehouse at `path` (views and macros work).
+
+    `extensions` are extension files (paths from code, never from input, e.g. full-text
+    search) loaded before file access is turned off and the configuration locked.
+    """
     con = open_file(Path(path), read_only=True, config=READER_CONFIG)
     locked = con.execute("SELECT current_setting('lock_configuration')").fetchone()[0]
     if not locked:  # a second reader in this process shares the first one's database
+        for extension in extensions:
+            con.execute(f"LOAD '{extension}'")
+        con.execute("SET enable_external_access = false")
         con.execute("SET GLOBAL TimeZone = 'UTC'")
         con.execute("SET lock_configuration = true")
     return con
@@ -107,7 +116,8 @@ _parser_lock = threading.Lock()
 
 @functools.cache
 def _parser() -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(":memory:", config={**READER_CONFIG, "lock_configuration": True})
+    config = {**READER_CONFIG, "enable_external_access": False, "lock_configuration": True}
+    return duckdb.connect(":memory:", config=config)
 
 
 def _parse(sql_text: str) -> list[duckdb.Statement]:

@@ -1,0 +1,168 @@
+"""Full-text search over every version's title, byline and text, with DuckDB's fts extension.
+
+The index is derived data in the warehouse (tables `search.docs`, `search.meta` and the
+extension's schema `fts_search_docs`), so it needs the writer: `pressdiff index` rebuilds
+it, and `pressdiff web` / `pressdiff search` rebuild it before they start reading when it
+is missing or has fewer versions than the warehouse (if no other process holds the file;
+otherwise they read it as it is and say how far behind it is). Readers only query it.
+
+The extension comes from the `duckdb-extension-fts` wheel and is LOADed from its path:
+nothing is downloaded. Queries match every word (`conjunctive`), stemmed (Porter,
+English), with no stopwords: a query of common words still means all of them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from pressdiff.errors import SetupError
+from pressdiff.web import queries
+
+MAX_QUERY = 200  # characters
+FORMAT = 2  # search.meta.format of an index this code can read (web_search_index.sql)
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@functools.cache
+def extension_path() -> Path:
+    """The fts extension file shipped in the duckdb-extension-fts wheel."""
+    import duckdb_extension_fts
+
+    root = Path(duckdb_extension_fts.__file__).parent / "extensions"
+    found = sorted(root.glob(f"v{duckdb.__version__}/fts.duckdb_extension"))
+    if not found:
+        raise SetupError(
+            f"no fts extension for duckdb {duckdb.__version__} in {root}; "
+            "reinstall with 'uv sync --locked'"
+        )
+    return found[0]
+
+
+def load_fts(con: duckdb.DuckDBPyConnection) -> None:
+    """LOAD the fts extension from the wheel into `con`."""
+    con.execute(f"LOAD '{extension_path()}'")  # a path from code, not from input
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """How the index stands against the warehouse."""
+
+    n_indexed: int | None  # None: no index yet
+    n_versions: int
+
+    @property
+    def behind(self) -> int:
+        """Versions the index does not have."""
+        return self.n_versions - (self.n_indexed or 0)
+
+    @property
+    def fresh(self) -> bool:
+        return self.n_indexed is not None and self.behind == 0
+
+
+def state(con: duckdb.DuckDBPyConnection) -> IndexState:
+    """How many versions the index holds, and how many the warehouse has."""
+    n_versions = con.execute("SELECT count(*) FROM core.versions").fetchone()[0]
+    try:
+        row = con.execute("SELECT n_versions FROM search.meta WHERE format = ?", [FORMAT])
+        n_indexed = (row.fetchone() or [None])[0]
+    except duckdb.Error:  # no index, or one of an older shape: rebuild
+        n_indexed = None
+    return IndexState(n_indexed, n_versions)
+
+
+def build(con: duckdb.DuckDBPyConnection) -> float:
+    """Rebuild the index from every version (a writable `con`); returns the seconds it took."""
+    started = time.perf_counter()
+    load_fts(con)
+    con.execute(queries.text("search_index"))
+    con.execute(
+        "PRAGMA create_fts_index('search.docs', 'version_id', 'title', 'byline', 'text', "
+        "stemmer = 'porter', stopwords = 'none', strip_accents = 1, lower = 1, overwrite = 1)"
+    )
+    return time.perf_counter() - started
+
+
+def refresh(db: str | Path, *, force: bool = False) -> tuple[IndexState, float | None]:
+    """Rebuild the index of `db` when it is missing or behind (always with `force`).
+
+    Returns the state afterwards and the build time (None: nothing was built). A file
+    another process holds is left as it is."""
+    from pressdiff.errors import WarehouseLockedError
+    from warehouse.connection import connect
+
+    if not Path(db).exists():  # a reader's message; never create a warehouse here
+        raise SetupError(f"no warehouse at {db}: run 'pressdiff ingest' or 'pressdiff demo' first")
+    try:
+        con = connect(db)
+    except WarehouseLockedError:
+        from pressdiff.web.reader import reading
+
+        with reading(db) as ro:
+            return state(ro), None
+    try:
+        if not force and state(con).fresh:
+            return state(con), None
+        took = build(con)
+        con.execute("CHECKPOINT")
+        return state(con), took
+    finally:
+        con.close()
+
+
+def clean_query(q: str) -> str:
+    """The words of `q` (punctuation dropped, at most MAX_QUERY characters), space-joined."""
+    return " ".join(_WORD.findall(q[:MAX_QUERY]))
+
+
+def search(
+    con: duckdb.DuckDBPyConnection, q: str, *, gone: bool = False, limit: int = 50
+) -> list[dict]:
+    """Articles with a version containing every word of `q`, best first; `gone`: only those
+    whose latest version no longer does. An absent index finds nothing."""
+    words = clean_query(q)
+    if not words:
+        return []
+    if state(con).n_indexed is None:
+        return []
+    load_fts(con)  # only the pages that search pay for it
+    return queries.rows(con, "search", q=words, gone=gone, limit=limit)
+
+
+def _stem(word: str) -> str:
+    """A crude stem for highlighting: the index stems with Porter; a shared prefix will do."""
+    w = word.lower()
+    return w if len(w) <= 4 else w[: max(4, len(w) - 3)]
+
+
+def _matches(word: str, stems: set[str]) -> bool:
+    return any(_stem(t).startswith(s) for t in _WORD.findall(word) for s in stems)
+
+
+def snippet(text: str, q: str, *, around: int = 12) -> list[tuple[str, bool]]:
+    """Pieces (text, is_match) of the passage of `text`, `around` words either side of a
+    match, that holds the most distinct words of `q`; matching words are marked."""
+    stems = {_stem(w) for w in _WORD.findall(q)}
+    words = text.split()
+    hits = [i for i, w in enumerate(words) if _matches(w, stems)]
+    marked = set(hits)
+
+    def covered(i: int) -> int:
+        window = words[max(0, i - around) : i + around + 1]
+        return len({s for s in stems if any(_matches(w, {s}) for w in window)})
+
+    first = max(hits, key=lambda i: (covered(i), -i)) if hits else 0
+    lo, hi = max(0, first - around), min(len(words), first + around + 1)
+    pieces: list[tuple[str, bool]] = [("… ", False)] if lo > 0 else []
+    for i in range(lo, hi):
+        pieces.append((words[i], i in marked))
+        pieces.append((" ", False))
+    if hi < len(words):
+        pieces.append(("…", False))
+    return pieces
