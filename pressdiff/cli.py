@@ -303,6 +303,28 @@ def serve(interval_scale, allow_private, db, debug) -> int:
 
 
 @cli.command()
+@click.option(
+    "--work-pool",
+    default=None,
+    help="The process work pool to create and deploy to (default: pressdiff-local).",
+)
+@common
+def deploy(work_pool, db, debug) -> int:
+    """Register the schedules of deployments/prefect.yaml on the Prefect server at
+    $PREFECT_API_URL, for a process worker.
+
+    Creates the work pool when it is missing; every deployment runs this checkout's flows
+    on the warehouse --db (an absolute path) and is named like prefect.yaml's with
+    -worker appended, apart from what pressdiff serve registers. Then start a worker:
+    prefect worker start --pool pressdiff-local
+    """
+    from pressdiff import commands
+
+    commands.deploy(out, db, work_pool)
+    return EXIT_OK
+
+
+@cli.command()
 @click.option("--keep", is_flag=True, help="Add to the warehouse instead of starting afresh.")
 @common
 def demo(keep, db, debug) -> int:

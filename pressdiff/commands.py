@@ -282,3 +282,17 @@ def serve(console: Console, db: str, interval_scale: float, allow_private=None) 
 
     connect(db).close()
     serve_schedules(str(db), console.print, interval_scale)
+
+
+def deploy(console: Console, db: str, work_pool: str | None) -> None:
+    """Register deployments/prefect.yaml's schedules for a process work pool."""
+    from pressdiff.deploy import deploy as register
+
+    configure(db)
+    connect(db).close()  # the warehouse the runs will use exists and is migrated
+    pool, deployed = register(db, work_pool)
+    for d in deployed:
+        console.print(f"deployed {d.full_name} ({d.schedule}) for work pool {pool}")
+    console.print(
+        f"runs use {Path(db).resolve()}; start a worker: prefect worker start --pool {pool}"
+    )
