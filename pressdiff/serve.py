@@ -101,7 +101,7 @@ def _wait_healthy(proc: subprocess.Popen, api: str, log: Path, timeout: float) -
     raise SetupError(f"the Prefect server did not answer within {timeout:.0f} s; see {log}")
 
 
-def stop(proc: subprocess.Popen, grace: float = 3) -> None:
+def stop(proc: subprocess.Popen, grace: float = 2) -> None:
     """Stop a process group: SIGTERM, then SIGKILL."""
     for sig in (signal.SIGTERM, signal.SIGKILL):
         if proc.poll() is not None:
@@ -153,12 +153,11 @@ def build(deployments: list[dict], db: str, interval_scale: float = 1.0) -> list
 
 
 def quiet_console_logs() -> None:
-    """Flow and task logs reach the UI at INFO; this console shows only warnings."""
+    """Flow and task logs reach the UI at INFO; this console has one line per run (a
+    failed run's line carries its error; its traceback is in the UI)."""
     if os.environ.get("PREFECT_LOGGING_LEVEL", "").upper() != "DEBUG":
         os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"
-    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
-    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_FLOW_RUNS_LEVEL", "WARNING")
-    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_TASK_RUNS_LEVEL", "WARNING")
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
 
 
 def serve(db: str, say: Callable[[str], None], interval_scale: float = 1.0) -> None:
@@ -184,12 +183,13 @@ def serve(db: str, say: Callable[[str], None], interval_scale: float = 1.0) -> N
             '"select * from runs order by started_at desc")'
         )
         say("serving " + ", ".join(d.name for d in deployments) + "; Ctrl-C stops")
-        asyncio.run(_serve(deployments, say))
+        asyncio.run(_serve(deployments, say, pause=server is None))
     except KeyboardInterrupt:
         say("stopping")
     finally:
         signal.signal(signal.SIGTERM, previous)
         if server is not None:
+            _drain_to_api()
             stop(server)
     say("stopped")
 
@@ -198,44 +198,58 @@ def _interrupt(*_: object) -> None:
     raise KeyboardInterrupt
 
 
-async def _serve(deployments: list, say: Callable[[str], None]) -> None:
-    """Run the deployments' flow runs, report each finished one, stop on SIGINT/SIGTERM."""
-    import anyio
+def _drain_to_api(timeout: float = 1.5) -> None:
+    """Send the logs and events still queued here before the server they go to stops
+    (else Prefect prints "Error logging to API" at exit)."""
+    if "prefect" not in sys.modules:
+        return
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for worker in (APILogWorker, EventsWorker):
+        with contextlib.suppress(Exception):
+            worker.drain_all(timeout=timeout)
+
+
+async def _serve(deployments: list, say: Callable[[str], None], pause: bool) -> None:
+    """Run the deployments' flow runs, report each finished one, stop on SIGINT/SIGTERM.
+
+    `pause`: pause the schedules on the way out (a server that outlives this process
+    would otherwise queue runs nobody executes)."""
     from prefect import get_client
     from prefect.runner import Runner
 
-    runner = Runner(name="pressdiff-serve", query_seconds=POLL_SECONDS)
+    runner = Runner(name="pressdiff-serve", query_seconds=POLL_SECONDS, pause_on_shutdown=pause)
     names = {await runner.aadd_deployment(d): d.name for d in deployments}
-    stopping, finished = asyncio.Event(), asyncio.Event()
-
-    async def run() -> None:
-        try:
-            await runner.start()
-        finally:
-            finished.set()
-
+    stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
-    async with contextlib.AsyncExitStack() as stack, anyio.create_task_group() as tg:
-        tg.start_soon(run)
-        while not runner.started and not finished.is_set():
-            await asyncio.sleep(0.05)
-        for sig in (signal.SIGINT, signal.SIGTERM):  # after Runner.start set its own
-            loop.add_signal_handler(sig, stopping.set)
-        since = datetime.now(UTC)
-        client = await stack.enter_async_context(get_client())
-        first = next((i for i, n in names.items() if n == FIRST_TICK), None)
-        if first is not None:
-            await client.create_flow_run_from_deployment(first, name=f"{FIRST_TICK}-at-start")
-        tg.start_soon(report_ticks, client, names, since, say)
-        await stopping.wait()
-        say("stopping")
-        with anyio.move_on_after(STOP_GRACE):
+    running = asyncio.create_task(runner.start())
+    while not runner.started and not running.done():
+        await asyncio.sleep(0.05)
+    for sig in (signal.SIGINT, signal.SIGTERM):  # after Runner.start set its own
+        loop.add_signal_handler(sig, stopping.set)
+    try:
+        async with get_client() as client:
+            first = next((i for i, n in names.items() if n == FIRST_TICK), None)
+            if first is not None:
+                await client.create_flow_run_from_deployment(first, name=f"{FIRST_TICK}-at-start")
+            reporting = asyncio.create_task(report_ticks(client, names, datetime.now(UTC), say))
+            waiter = asyncio.ensure_future(stopping.wait())
+            await asyncio.wait([waiter, running], return_when=asyncio.FIRST_COMPLETED)
+            waiter.cancel()
+            if running.done() and not stopping.is_set():
+                running.result()  # the runner stopped by itself: say why
+            say("stopping")
+            reporting.cancel()
             if runner.started:
-                await runner.astop()  # cancels a run in flight: SIGTERM, then its crash
-            await finished.wait()
-        tg.cancel_scope.cancel()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.remove_signal_handler(sig)
+                # cancels a run in flight (SIGTERM), waits for it, pauses the schedules
+                with contextlib.suppress(Exception, asyncio.TimeoutError):
+                    await asyncio.wait_for(runner.astop(), STOP_GRACE)
+            with contextlib.suppress(Exception, asyncio.CancelledError, asyncio.TimeoutError):
+                await asyncio.wait_for(running, STOP_GRACE)
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
 
 
 async def report_ticks(client, names: dict[UUID, str], since: datetime, say) -> None:
@@ -264,7 +278,8 @@ async def report_ticks(client, names: dict[UUID, str], since: datetime, say) -> 
             )
         except Exception:  # the API is busy or going away: ask again on the next beat
             continue
-        for fr in sorted((r for r in runs if r.id not in done), key=lambda r: r.end_time):
+        fresh = (r for r in runs if r.id not in done)
+        for fr in sorted(fresh, key=lambda r: r.end_time or since):
             summary = await _summary(client, fr.id)
             waited = time.monotonic() - waiting.setdefault(fr.id, time.monotonic())
             if summary is None and fr.state_type == StateType.COMPLETED and waited < LOG_WAIT:
@@ -296,5 +311,7 @@ def tick_line(name: str, flow_run, summary: str | None) -> str:
     if summary and state is not None and state.is_completed():
         return f"{when} {name}: {summary}"
     message = (state.message or "").strip().splitlines()[0] if state and state.message else ""
+    if state is not None and state.is_cancelled() and "concurrency limit" in message.lower():
+        return f"{when} {name}: skipped: its previous run was still running"
     label = state.name.lower() if state else "finished"
     return f"{when} {name}: {label}" + (f" ({message})" if message else "")

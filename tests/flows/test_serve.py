@@ -37,7 +37,7 @@ def wait_for(db: Path, sql: str, check, timeout: float) -> list[tuple] | None:
         rows = query(db, sql)
         if rows is not None and check(rows):
             return rows
-        time.sleep(1)
+        time.sleep(3)  # seldom: a read holds the file, and a tick starting then must wait
     return rows
 
 
@@ -224,14 +224,14 @@ def test_serve_ticks_at_start_and_its_ui_shows_the_deployments_runs_and_logs(tmp
             start_new_session=True,
         )
         try:
-            # the first poll happens at start, not after the 5-minute interval
-            stored = wait_for(db, "select count(*) from versions", lambda r: r[0][0] == 2, 240)
-            assert stored == [(2,)], log.read_text()[-3000:]
-            ui = re.search(r"^Prefect UI: (http://127\.0\.0\.1:\d+)", log.read_text(), re.M)[1]
+            ui = wait_for_ui(log)
             api = httpx.Client(base_url=f"{ui}/api", timeout=30)
             settings = httpx.get(f"{ui}/ui-settings", timeout=30).json()
             assert settings["api_url"] == f"{ui}/api"  # the UI calls this server, not :4200
-            (run,) = wait_runs(api, "poll-watchlist-at-start")
+            # the first poll happens at start, not after the 5-minute interval (the
+            # warehouse is read only once it is done: a read would hold the file)
+            (run,) = wait_runs(api, "poll-watchlist-at-start", 240)
+            assert query(db, "select count(*) from versions") == [(2,)], log.read_text()[-3000:]
             logs = api.post(
                 "/logs/filter", json={"logs": {"flow_run_id": {"any_": [run["id"]]}}}
             ).json()
@@ -277,6 +277,17 @@ def test_serve_ticks_at_start_and_its_ui_shows_the_deployments_runs_and_logs(tmp
     assert leftover.stdout.strip() == ""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is absent (apt-get install chromium): the UI was not rendered")
+
+
+def wait_for_ui(log: Path, timeout: float = 180) -> str:
+    """The Prefect UI address serve printed."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = re.search(r"^Prefect UI: (http://127\.0\.0\.1:\d+)", log.read_text(), re.M)
+        if found:
+            return found[1]
+        time.sleep(1)
+    raise AssertionError(log.read_text()[-3000:])
 
 
 def wait_runs(api: httpx.Client, name: str, timeout: float = 60) -> list[dict]:
