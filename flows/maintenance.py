@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from prefect import flow
+from prefect import flow, get_run_logger
 
-from tasks.maintenance import checkpoint, run_audits
+from tasks.maintenance import audit_line, checkpoint, run_audits
+from tasks.report import SUMMARY
 from tasks.schedule import tick_lock
 
 
@@ -13,6 +14,9 @@ def maintain(db: str) -> dict[str, int]:
     """Checkpoint `db` (folding its write-ahead log in) and count each audit's bad rows."""
     with tick_lock(db) as held:
         if not held:
+            get_run_logger().info(SUMMARY + "skipped: a tick is running")
             return {"skipped": 1}
         checkpoint(db)
-        return run_audits(db)
+        found = run_audits(db)
+        get_run_logger().info(SUMMARY + audit_line(found))
+        return found

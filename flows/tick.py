@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from prefect import flow
+from prefect import flow, get_run_logger
 from prefect.utilities.annotations import quote
 
 from flows.pipeline import process
 from pressdiff.settings import Settings
 from tasks.load import close_run, open_run
-from tasks.report import RunSummary, publish_notable, publish_summary, reject_reasons
+from tasks.report import (
+    SUMMARY,
+    RunSummary,
+    publish_notable,
+    publish_summary,
+    reject_reasons,
+    summary_line,
+)
 from tasks.schedule import due_articles, links_of, poll_sources, reschedule, tick_lock
 
 
@@ -24,6 +31,7 @@ def tick(
     s = settings or Settings()
     with tick_lock(db) as held:
         if not held:  # another tick is writing: skip this one rather than queue behind it
+            get_run_logger().info(SUMMARY + "skipped: another tick is running")
             return RunSummary(run_id="", status="skipped: another tick is running")
         run_id = open_run(db, "run --force" if force else "run")
         tracked, poll_rejected = poll_sources(db, run_id, s, force) if poll else (0, 0)
@@ -44,5 +52,6 @@ def tick(
         )
         summary.status = close_run(db, run_id, summary.counts())
         publish_summary(summary)
-        publish_notable(db, run_id, s.webhooks)
+        flagged = publish_notable(db, run_id, s.webhooks)
+        get_run_logger().info(SUMMARY + summary_line(summary, flagged, poll))
         return summary

@@ -55,6 +55,14 @@ format_option = click.option(
 )
 
 
+allow_private_option = click.option(
+    "--allow-private",
+    is_flag=True,
+    default=None,
+    help="Allow fetching loopback and private addresses ($PRESSDIFF_ALLOW_PRIVATE=1).",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="pressdiff")
 def cli() -> None:
@@ -212,12 +220,17 @@ def watch() -> None:
     "A homepage watched as a feed is read through the feeds it advertises.",
 )
 @click.option("--every", default=None, help="Poll interval, e.g. 10m or 1h (default 15m).")
+@allow_private_option
 @common
-def watch_add(uris, kind, every, db, debug) -> int:
-    """Watch feeds, sitemaps or pages: scheduled runs poll them and track their articles."""
+def watch_add(uris, kind, every, allow_private, db, debug) -> int:
+    """Watch feeds, sitemaps or pages: scheduled runs poll them and track their articles.
+
+    A loopback or private address is added with a warning: runs refuse it unless they are
+    given --allow-private.
+    """
     from pressdiff import commands
 
-    commands.watch_add(out, db, uris, kind, every)
+    commands.watch_add(out, db, uris, kind, every, allow_private)
     return EXIT_OK
 
 
@@ -245,19 +258,25 @@ def watch_list(fmt, db, debug) -> int:
 
 @watch.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@allow_private_option
 @common
-def watch_import(path, db, debug) -> int:
-    """Add the [[watch]] entries of a TOML file (uri, and optional kind and every)."""
+def watch_import(path, allow_private, db, debug) -> int:
+    """Add the [[watch]] entries of a TOML file (uri, and optional kind and every).
+
+    The whole file is checked first: a bad entry is named (number, uri and key) and
+    nothing is added.
+    """
     from pressdiff import commands
 
-    commands.watch_import(out, db, path)
+    commands.watch_import(out, db, path, allow_private)
     return EXIT_OK
 
 
 @cli.command()
 @click.option("--force", is_flag=True, help="Treat every source and tracked article as due.")
+@allow_private_option
 @common
-def run(force, db, debug) -> int:
+def run(force, allow_private, db, debug) -> int:
     """One scheduled tick: poll every due source, revisit every due tracked article.
 
     New links become tracked articles; each revisit uses conditional requests and is
@@ -267,11 +286,11 @@ def run(force, db, debug) -> int:
     """
     from pressdiff import commands
 
-    summary = commands.run_tick(err, db, force, debug)
+    summary = commands.run_tick(err, db, force, debug, allow_private)
     if summary.status.startswith("skipped"):
         out.print(summary.status)
         return EXIT_OK
-    commands.print_summary(out, summary)
+    commands.print_summary(out, summary, db)
     out.print(f"{summary.tracked_new} new articles tracked")
     return EXIT_REJECTS if summary.rejected else EXIT_OK
 
@@ -285,8 +304,9 @@ def run(force, db, debug) -> int:
     help="Multiply every schedule interval (tests use a small value).",
 )
 @click.option("--web", is_flag=True, help="Serve the web viewer too, on http://127.0.0.1:8080/.")
+@allow_private_option
 @common
-def serve(interval_scale, web, db, debug) -> int:
+def serve(interval_scale, web, allow_private, db, debug) -> int:
     """Run the schedules in deployments/prefect.yaml in the foreground.
 
     Starts a local Prefect server (or uses $PREFECT_API_URL), prints where its UI is, and
@@ -299,7 +319,29 @@ def serve(interval_scale, web, db, debug) -> int:
         from pressdiff.web import commands as web_commands
 
         web_commands.beside_schedules(out, db)
-    commands.serve(out, db, interval_scale)
+    commands.serve(out, db, interval_scale, allow_private)
+    return EXIT_OK
+
+
+@cli.command()
+@click.option(
+    "--work-pool",
+    default=None,
+    help="The process work pool to create and deploy to (default: pressdiff-local).",
+)
+@common
+def deploy(work_pool, db, debug) -> int:
+    """Register the schedules of deployments/prefect.yaml on the Prefect server at
+    $PREFECT_API_URL, for a process worker.
+
+    Creates the work pool when it is missing; every deployment runs this checkout's flows
+    on the warehouse --db (an absolute path) and is named like prefect.yaml's with
+    -worker appended, apart from what pressdiff serve registers. Then start a worker:
+    prefect worker start --pool pressdiff-local
+    """
+    from pressdiff import commands
+
+    commands.deploy(out, db, work_pool)
     return EXIT_OK
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from rich.console import Console
 from rich.text import Text
@@ -14,6 +15,7 @@ from pressdiff.errors import NotFoundError
 from pressdiff.prefect_env import configure, start_server_early
 from pressdiff.render import print_rows, progress_bar, safe_text
 from pressdiff.settings import get_settings
+from pressdiff.watchlist import parse_every
 from warehouse import queries
 from warehouse.connection import connect
 from warehouse.reader import open_reader, run_read_only
@@ -59,8 +61,9 @@ def ingest(sources: list[str], *, db: str, console: Console, verbose: bool = Fal
     return _run_flow("flows.ingest:ingest", console, db, verbose, sources=sources, settings=s)
 
 
-def print_summary(console: Console, summary) -> None:
-    """The end-of-run summary: one line of counts, then reject reasons."""
+def print_summary(console: Console, summary, db: str | None = None) -> None:
+    """The end-of-run summary: one line of counts, then reject reasons (with `db`, the
+    addresses refused as private and the remedy)."""
     console.print(
         f"[bold]{summary.articles_new}[/bold] articles new, "
         f"[bold]{summary.versions_new}[/bold] versions new, "
@@ -71,6 +74,8 @@ def print_summary(console: Console, summary) -> None:
     )
     for reason, n in sorted(summary.reject_reasons.items(), key=lambda kv: -kv[1]):
         console.print(safe_text(f"  rejected, {reason}: {n}"))
+    if summary.rejected and db is not None:
+        print_blocked(console, db, summary.run_id)
     if summary.rejected:
         console.print(
             '[dim]details: pressdiff sql "select * from rejects where run_id = '
@@ -191,47 +196,49 @@ def print_story(console: Console, db: str, ref: str) -> None:
     )
 
 
-def parse_every(text: str | None):
-    """A poll interval like 90s, 15m, 2h or 1d."""
-    from datetime import timedelta
+def watch_add(
+    console: Console, db: str, uris, kind, every, allow_private: bool | None = None
+) -> None:
+    """Add sources to the watchlist, saying when runs will refuse one's address."""
+    from pressdiff.watchlist import WatchEntry
 
-    from pressdiff.errors import UsageError
-
-    if text is None:
-        return None
-    units = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
-    try:
-        return timedelta(**{units[text[-1]]: float(text[:-1])})
-    except (KeyError, ValueError, IndexError):
-        raise UsageError(
-            f"--every takes a number and a unit (90s, 15m, 2h, 1d), not {text!r}"
-        ) from None
+    interval = parse_every(every)
+    add_entries(console, db, [WatchEntry(u, kind, interval) for u in uris], allow_private)
 
 
-def watch_add(console: Console, db: str, uris, kind, every) -> None:
-    """Add sources to the watchlist."""
+def add_entries(console: Console, db: str, entries, allow_private: bool | None) -> None:
+    """Watch each WatchEntry; a loopback or private address gets the remedy beside it."""
     from datetime import UTC, datetime
 
+    from pressdiff.watchlist import private_address
     from warehouse import tracking
 
+    allowed = get_settings(allow_private=allow_private).allow_private
     con = connect(db)
-    for uri in uris:
-        source, new = tracking.add_source(con, uri, kind, parse_every(every), datetime.now(UTC))
-        console.print(f"{'added' if new else 'updated'} {source.kind} {source.uri}")
-
-
-def watch_import(console: Console, db: str, path: str) -> None:
-    """Add every [[watch]] entry of a TOML file (uri, kind, every) to the watchlist."""
-    import tomllib
-
-    from pressdiff.errors import UsageError
-
-    try:
-        entries = tomllib.loads(Path(path).read_text())["watch"]
-    except (OSError, KeyError, tomllib.TOMLDecodeError) as exc:
-        raise UsageError(f"cannot read [[watch]] entries from {path}: {exc}") from exc
     for e in entries:
-        watch_add(console, db, [e["uri"]], e.get("kind"), e.get("every"))
+        source, new = tracking.add_source(con, e.uri, e.kind, e.every, datetime.now(UTC))
+        console.print(safe_text(f"{'added' if new else 'updated'} {source.kind} {source.uri}"))
+        kind = private_address(source.uri)
+        if kind and not allowed:
+            console.print(
+                safe_text(
+                    f"  warning: {urlsplit(source.uri).hostname} is a {kind} address: runs "
+                    "refuse it (blocked) unless you pass --allow-private to pressdiff run and "
+                    "pressdiff serve, or set PRESSDIFF_ALLOW_PRIVATE=1"
+                )
+            )
+        elif kind and allow_private:
+            console.print(
+                f"  note: a {kind} address: pass --allow-private to pressdiff run and "
+                "pressdiff serve as well"
+            )
+
+
+def watch_import(console: Console, db: str, path: str, allow_private: bool | None = None) -> None:
+    """Add every [[watch]] entry of a TOML file (uri, kind, every), all checked first."""
+    from pressdiff.watchlist import read_watchlist
+
+    add_entries(console, db, read_watchlist(path), allow_private)
 
 
 def watch_remove(console: Console, db: str, refs) -> None:
@@ -240,7 +247,7 @@ def watch_remove(console: Console, db: str, refs) -> None:
 
     con = connect(db)
     for ref in refs:
-        console.print(f"removed {tracking.remove_source(con, ref)}")
+        console.print(safe_text(f"removed {tracking.remove_source(con, ref)}"))
 
 
 def watch_list(console: Console, db: str, fmt: str) -> None:
@@ -254,14 +261,37 @@ def watch_list(console: Console, db: str, fmt: str) -> None:
     print_rows(console, columns, rows, fmt)
 
 
-def run_tick(console: Console, db: str, force: bool, verbose: bool):
+def run_tick(console: Console, db: str, force: bool, verbose: bool, allow_private=None):
     """One scheduled tick through the tick flow; returns its summary."""
-    return _run_flow("flows.tick:tick", console, db, verbose, settings=get_settings(), force=force)
+    s = get_settings(allow_private=allow_private)
+    return _run_flow("flows.tick:tick", console, db, verbose, settings=s, force=force)
 
 
-def serve(console: Console, db: str, interval_scale: float) -> None:
+def print_blocked(console: Console, db: str, run_id: str) -> None:
+    """Under a run's summary: the addresses it refused as private, and the remedy."""
+    con = connect(db, read_only=True)
+    try:
+        rows = con.execute(BLOCKED.read_text(), [run_id]).fetchall()
+    finally:
+        con.close()
+    for kind, n in rows:
+        console.print(
+            f"  {n} refused (blocked: {kind} address): pass --allow-private to fetch "
+            "loopback and private addresses"
+        )
+
+
+BLOCKED = Path(__file__).resolve().parents[1] / "warehouse" / "sql" / "blocked_addresses.sql"
+
+
+def serve(console: Console, db: str, interval_scale: float, allow_private=None) -> None:
     """Run deployments/prefect.yaml's schedules in the foreground."""
+    import os
+
     from pressdiff.serve import serve as serve_schedules
+
+    if allow_private:  # the scheduled runs are processes of their own: they read it there
+        os.environ["PRESSDIFF_ALLOW_PRIVATE"] = "1"
 
     connect(db).close()
     serve_schedules(str(db), console.print, interval_scale)
@@ -294,3 +324,17 @@ def schema_document(db: str) -> str:
 
     with _described(db) as con:
         return described.document(con)
+
+
+def deploy(console: Console, db: str, work_pool: str | None) -> None:
+    """Register deployments/prefect.yaml's schedules for a process work pool."""
+    from pressdiff.deploy import deploy as register
+
+    configure(db)
+    connect(db).close()  # the warehouse the runs will use exists and is migrated
+    pool, deployed = register(db, work_pool)
+    for d in deployed:
+        console.print(f"deployed {d.full_name} ({d.schedule}) for work pool {pool}")
+    console.print(
+        f"runs use {Path(db).resolve()}; start a worker: prefect worker start --pool {pool}"
+    )

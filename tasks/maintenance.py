@@ -12,6 +12,16 @@ from tasks.load import warehouse
 AUDITS = Path(__file__).resolve().parents[1] / "warehouse" / "audits"
 
 
+def audit_line(found: dict[str, int]) -> str:
+    """The maintenance run in one line: the checkpoint, and what the audits found."""
+    bad = {name: n for name, n in found.items() if n}
+    if not bad:
+        return f"checkpointed; {len(found)} audits, no bad rows"
+    return "checkpointed; audits found bad rows: " + ", ".join(
+        f"{name} {n}" for name, n in sorted(bad.items())
+    )
+
+
 @task(name="checkpoint", cache_policy=NO_CACHE)
 def checkpoint(db: str) -> None:
     """Fold the write-ahead log into the database file."""

@@ -47,6 +47,23 @@ class RunSummary:
         return asdict(self)
 
 
+SUMMARY = "summary: "  # prefix of the one log line that sums up a run (`pressdiff serve` reads it)
+
+
+def summary_line(s: RunSummary, flagged: int, polled: bool) -> str:
+    """A tick in one line: what it polled, what it stored, what it flagged."""
+    parts = [f"polled: {s.tracked_new} new links tracked"] if polled else []
+    rejected = f"{s.rejected} rejected"
+    if s.reject_reasons:
+        rejected += " (" + ", ".join(f"{r}: {n}" for r, n in sorted(s.reject_reasons.items())) + ")"
+    parts.append(
+        f"fetched {s.inputs}: {s.versions_new} versions new ({s.articles_new} articles new), "
+        f"{s.unchanged} unchanged, {rejected}"
+    )
+    parts.append(f"{flagged} notable changes flagged")
+    return "; ".join(parts)
+
+
 def summary_markdown(s: RunSummary) -> str:
     """The run summary as a Markdown table."""
     rows = [
