@@ -24,6 +24,7 @@ if not out.is_terminal:  # piped output: wide tables rather than wrapped cells
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 EXIT_OK, EXIT_REJECTS, EXIT_USAGE = 0, 1, 2
+DEMO_DB = "pressdiff-demo.duckdb"
 
 
 def common(fn: Callable) -> Callable:
@@ -283,18 +284,35 @@ def serve(interval_scale, db, debug) -> int:
 
 
 @cli.command()
-@click.option("--keep", is_flag=True, help="Add to the warehouse instead of starting afresh.")
-@common
-def demo(keep, db, debug) -> int:
-    """Ingest the bundled examples into a fresh warehouse and show what it learned.
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    default=DEMO_DB,
+    show_default=True,
+    help="The demo's own warehouse file ($PRESSDIFF_DB is never used).",
+)
+@click.option(
+    "--fresh",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[PATH]",
+    help="Start the demo's warehouse afresh (only a warehouse the demo made; to replace "
+    "any other file, name it: --fresh PATH).",
+)
+@click.option("--keep", is_flag=True, hidden=True, help="Add to the warehouse (the default).")
+@click.option("--debug", is_flag=True, help="Show tracebacks and Prefect's logs.")
+def demo(db, fresh, keep, debug) -> int:
+    """Ingest the bundled examples into the demo's own warehouse and show what it learned.
 
-    Uses ./pressdiff-demo.duckdb unless --db or $PRESSDIFF_DB names another file.
+    Writes ./pressdiff-demo.duckdb (or the --db file), whatever $PRESSDIFF_DB says. An
+    existing demo warehouse is added to; a warehouse the demo did not make is left alone.
     """
     from pressdiff import commands
 
-    if "PRESSDIFF_DB" not in os.environ and db == "pressdiff.duckdb":
-        db = "pressdiff-demo.duckdb"
-    commands.demo(out, err, Path(db), fresh=not keep, verbose=debug)
+    if fresh and db == DEMO_DB:  # --fresh PATH names the file
+        db = fresh
+    commands.demo(out, err, Path(db), fresh=fresh, verbose=debug)
     return EXIT_OK
 
 

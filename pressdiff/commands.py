@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 
 from pressdiff import progress
-from pressdiff.errors import SetupError
+from pressdiff.errors import SetupError, UsageError, WarehouseLockedError
 from pressdiff.prefect_env import configure, start_server_early
 from pressdiff.render import print_rows, progress_bar
 from pressdiff.settings import get_settings
@@ -51,10 +51,20 @@ def _run_flow(flow: str, console: Console, db: str, verbose: bool, **params):
             close_warehouse(str(db))
 
 
-def ingest(sources: list[str], *, db: str, console: Console, verbose: bool = False, **opts):
+def ingest(
+    sources: list[str],
+    *,
+    db: str,
+    console: Console,
+    verbose: bool = False,
+    command: str = "ingest",
+    **opts,
+):
     """Run the ingest flow over `sources`; returns its RunSummary."""
     s = get_settings(**opts)
-    return _run_flow("flows.ingest:ingest", console, db, verbose, sources=sources, settings=s)
+    return _run_flow(
+        "flows.ingest:ingest", console, db, verbose, sources=sources, settings=s, command=command
+    )
 
 
 def print_summary(console: Console, summary) -> None:
@@ -98,13 +108,15 @@ def print_history(console: Console, db: str, ref: str) -> None:
     print_rows(console, queries.HISTORY_COLUMNS, rows, title=url)
 
 
-def demo(console: Console, errc: Console, db: Path, *, fresh: bool, verbose: bool) -> None:
-    """Ingest examples/ into `db` (fresh unless told otherwise) and print what it learned."""
-    if fresh:
-        for p in (db, db.with_name(db.name + ".wal")):
-            p.unlink(missing_ok=True)
-        shutil.rmtree(db.with_name(db.name + ".snapshots"), ignore_errors=True)
-    summary = ingest([str(EXAMPLES / "articles")], db=str(db), console=errc, verbose=verbose)
+def demo(console: Console, errc: Console, db: Path, *, fresh: str | None, verbose: bool) -> None:
+    """Ingest examples/ into the demo's warehouse `db` and print what it learned.
+
+    `db` is only ever written when it is new or a demo warehouse; `fresh` ("" or the path of
+    `db`) starts it afresh, a file the demo did not make only when `fresh` names it."""
+    _prepare_demo_db(db, fresh)
+    summary = ingest(
+        [str(EXAMPLES / "articles")], db=str(db), console=errc, verbose=verbose, command="demo"
+    )
     console.print(f"[bold]pressdiff demo[/bold]: ingested {EXAMPLES / 'articles'} into {db}")
     print_summary(console, summary)
     con = connect(db, read_only=True)
@@ -112,6 +124,50 @@ def demo(console: Console, errc: Console, db: Path, *, fresh: bool, verbose: boo
         cur = con.execute(query)
         print_rows(console, [d[0] for d in cur.description], cur.fetchall(), title=title)
     console.print(f'\nAsk your own questions: pressdiff sql --db {db} "select * from term_swaps"')
+
+
+def _prepare_demo_db(db: Path, fresh: str | None) -> None:
+    """Refuse a target the demo did not make; delete it only when `fresh` allows it."""
+    if not db.exists():
+        return
+    made_by_demo, what = _demo_warehouse(db)
+    named = bool(fresh) and Path(fresh).resolve() == db.resolve()
+    if fresh is None and made_by_demo:
+        return  # the demo adds to its own warehouse
+    if fresh is None or not (made_by_demo or named):
+        raise UsageError(
+            f"{db} is not a demo warehouse ({what}); pressdiff demo leaves it alone: "
+            f"give the demo another --db, or replace that file by naming it: --fresh {db}"
+        )
+    for p in (db, db.with_name(db.name + ".wal")):
+        p.unlink(missing_ok=True)
+    shutil.rmtree(db.with_name(db.name + ".snapshots"), ignore_errors=True)
+
+
+def _demo_warehouse(db: Path) -> tuple[bool, str]:
+    """Whether `db` is a warehouse only `pressdiff demo` wrote to, and what it holds."""
+    import duckdb
+
+    try:
+        con = connect(db, read_only=True)
+    except WarehouseLockedError:
+        raise
+    except SetupError:
+        return False, "not a DuckDB warehouse"
+    try:
+        runs, demo_runs, articles = con.execute(DEMO_CHECK).fetchone()
+    except duckdb.Error:
+        return False, "not a pressdiff warehouse"
+    finally:
+        con.close()
+    return runs > 0 and runs == demo_runs, f"{articles} articles from {runs} runs"
+
+
+DEMO_CHECK = (
+    "select (select count(*) from core.runs), "
+    "(select count(*) from core.runs where command = 'demo'), "
+    "(select count(*) from core.articles)"
+)
 
 
 DEMO_QUERIES = [
