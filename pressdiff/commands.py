@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import importlib
 import shutil
 from pathlib import Path
@@ -60,11 +61,25 @@ def ingest(
     command: str = "ingest",
     **opts,
 ):
-    """Run the ingest flow over `sources`; returns its RunSummary."""
+    """Run the ingest flow over `sources`; returns its RunSummary. A local source that
+    names nothing is a usage error, found before the warehouse or Prefect is touched."""
+    if missing := missing_sources(sources):
+        raise UsageError(f"no such file, folder or glob match: {', '.join(missing)}")
     s = get_settings(**opts)
     return _run_flow(
         "flows.ingest:ingest", console, db, verbose, sources=sources, settings=s, command=command
     )
+
+
+def missing_sources(sources: list[str]) -> list[str]:
+    """The SOURCES that are neither a URL nor an existing path or glob match."""
+    local = [s for s in sources if "://" not in s or s.startswith("file://")]
+    paths = [Path(s.removeprefix("file://")).expanduser() for s in local]
+    return [
+        s
+        for s, p in zip(local, paths, strict=True)
+        if not p.exists() and not glob.glob(str(p), recursive=True)
+    ]
 
 
 def print_summary(console: Console, summary) -> None:
