@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 from pressdiff.errors import SetupError, WarehouseLockedError
+from warehouse.abandoned import abandon_dead_runs
 from warehouse.migrate import migrate
 
 _LOCK = re.compile(r"Conflicting lock is held in (?P<proc>.+?) \(PID (?P<pid>\d+)\)")
@@ -42,4 +44,5 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     con.execute("SET TimeZone = 'UTC'")
     if not read_only:
         migrate(con)
+        abandon_dead_runs(con, datetime.now(UTC))
     return con
