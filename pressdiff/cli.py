@@ -14,8 +14,8 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from pressdiff import __version__
-from pressdiff.errors import PressdiffError
+from pressdiff import __version__, stopping
+from pressdiff.errors import Interrupted, PressdiffError
 from pressdiff.render import FORMATS
 
 out = Console(highlight=False)
@@ -97,6 +97,7 @@ def ingest(sources, workers, batch_size, allow_private, as_json, db, debug) -> i
     was stored, 1 when some inputs were rejected (see the `rejects` view), 2 on a usage or
     setup error.
     """
+    take_signals()
     from pressdiff import commands
 
     summary = commands.ingest(
@@ -251,6 +252,7 @@ def run(force, db, debug) -> int:
     revisits views. A tick while another is running is skipped. This is what the
     deployments call.
     """
+    take_signals()
     from pressdiff import commands
 
     summary = commands.run_tick(err, db, force, debug)
@@ -308,6 +310,7 @@ def demo(db, fresh, keep, debug) -> int:
     Writes ./pressdiff-demo.duckdb (or the --db file), whatever $PRESSDIFF_DB says. An
     existing demo warehouse is added to; a warehouse the demo did not make is left alone.
     """
+    take_signals()
     from pressdiff import commands
 
     if fresh and db == DEMO_DB:  # --fresh PATH names the file
@@ -316,10 +319,28 @@ def demo(db, fresh, keep, debug) -> int:
     return EXIT_OK
 
 
+def take_signals() -> None:
+    """Ctrl-C and SIGTERM stop a flow cleanly (pressdiff.stopping); called before the
+    command's modules are imported, so that no thread of theirs takes a signal first."""
+    stopping.install(lambda line: err.print(line, markup=False, highlight=False))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code (errors are one line on stderr)."""
+    if argv is None:  # this process is the command: long work stops cleanly on signals
+        stopping.allow()
     argv = sys.argv[1:] if argv is None else argv
     debug = "--debug" in argv
+    try:
+        code = _main(argv, debug)
+    except Exception:
+        if debug or stopping.exit_code() is None:
+            raise
+        code = 0  # stopping: the one line is printed; errors of the stop itself are not news
+    return stopping.exit_code() or code
+
+
+def _main(argv: list[str], debug: bool) -> int:
     try:
         code = cli.main(args=argv, prog_name="pressdiff", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -330,8 +351,10 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         code = EXIT_USAGE
+    except Interrupted as exc:  # a stop before the work began; it said so already
+        code = exc.exit_code
     except PressdiffError as exc:
-        if debug:
+        if debug or stopping.requested():
             raise
         err.print(f"[red]error:[/red] {exc}", markup=True)
         code = exc.exit_code
@@ -339,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
         err.print("interrupted")
         code = 130
     except Exception as exc:  # the last line of defence: one sentence, not a traceback
-        if debug:
+        if debug or stopping.requested():
             raise
         err.print(f"[red]error:[/red] {type(exc).__name__}: {exc} (rerun with --debug for details)")
         code = EXIT_USAGE

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from pressdiff import progress
-from pressdiff.errors import SetupError, UsageError, WarehouseLockedError
+from pressdiff import progress, stopping
+from pressdiff.errors import Interrupted, SetupError, UsageError, WarehouseLockedError
 from pressdiff.prefect_env import configure, start_server_early
 from pressdiff.render import print_rows, progress_bar
 from pressdiff.settings import get_settings
@@ -23,17 +23,29 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 def _run_flow(flow: str, console: Console, db: str, verbose: bool, **params):
     """Run the Prefect flow `flow` ("module:name") with the warehouse checked first and a
     progress bar on stderr. Prefect's server, the flow's imports and the extraction
-    processes start side by side."""
-    configure(db, verbose=verbose)  # before Prefect is imported
-    connect(db).close()  # migrate, and fail fast (before Prefect starts) if the file is locked
-    wait_for_server = start_server_early()
-    from tasks.workers import start
+    processes start side by side. Ctrl-C or SIGTERM stops it between batches, keeping what
+    was extracted (pressdiff.stopping)."""
+    configure(db, verbose=verbose, console_logs=verbose)  # before Prefect is imported
+    # Migrate and hold the file from now on: a locked warehouse fails fast, before Prefect
+    # starts, and no other process can take it while Prefect starts (it failed inside the flow).
+    con = connect(db)
+    try:
+        wait_for_server = start_server_early()
+        from tasks.workers import start
 
-    start(params["settings"].workers)  # fork and warm the extractors meanwhile
-    module, name = flow.split(":")
-    flow_fn = getattr(importlib.import_module(module), name)
-    if wait_for_server is not None:
-        wait_for_server()
+        start(params["settings"].workers)  # fork and warm the extractors meanwhile
+        module, name = flow.split(":")
+        flow_fn = getattr(importlib.import_module(module), name)
+        if wait_for_server is not None:
+            wait_for_server()
+        if stopping.requested():
+            raise Interrupted()
+    except BaseException:
+        con.close()
+        raise
+    from tasks.load import adopt_warehouse
+
+    adopt_warehouse(str(db), con)
     with progress_bar(console) as bar:
         tasks: dict[str, int] = {}
 
