@@ -12,6 +12,7 @@ from itertools import chain
 
 from prefect.utilities.annotations import quote
 
+from pressdiff import stopping
 from pressdiff.settings import Settings
 from tasks.article import InputRef
 from tasks.dedupe import find_stories
@@ -32,7 +33,7 @@ def process(
         fetch_articles(db, quote(batch), run_id, s) for batch in batched(links, s.batch_size)
     )
     stored, pending, compared = StoreResult(), None, 0
-    for batch in chain(local, fetched):
+    for batch in stopping.until_requested(chain(local, fetched)):  # Ctrl-C: no new batch
         future = extract_batch.submit(quote(batch), s.workers, s.max_file_bytes, s.min_words)
         if pending is not None:
             compared += finish(db, run_id, pending.result(), stored, s)

@@ -6,6 +6,7 @@ from prefect import flow, get_run_logger
 from prefect.utilities.annotations import quote
 
 from flows.pipeline import process
+from pressdiff import stopping
 from pressdiff.settings import Settings
 from tasks.load import close_run, open_run
 from tasks.report import (
@@ -37,7 +38,8 @@ def tick(
         tracked, poll_rejected = poll_sources(db, run_id, s, force) if poll else (0, 0)
         due = due_articles(db, force) if revisit else []
         stored, compared = process(db, run_id, [], links_of(due), s)
-        reschedule(db, quote(due), run_id, s)
+        if not stopping.requested():  # an interrupted tick's unvisited articles stay due
+            reschedule(db, quote(due), run_id, s)
         summary = RunSummary(
             run_id=run_id,
             inputs=len(due),

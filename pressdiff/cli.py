@@ -15,8 +15,8 @@ import click
 from rich.console import Console
 from rich.text import Text
 
-from pressdiff import __version__
-from pressdiff.errors import PressdiffError
+from pressdiff import __version__, stopping
+from pressdiff.errors import Interrupted, PressdiffError
 from pressdiff.render import FORMATS, safe_text
 
 out = Console(highlight=False)
@@ -25,6 +25,7 @@ if not out.is_terminal:  # piped output: wide tables rather than wrapped cells
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 EXIT_OK, EXIT_REJECTS, EXIT_USAGE = 0, 1, 2
+DEMO_DB = "pressdiff-demo.duckdb"
 
 
 def common(fn: Callable) -> Callable:
@@ -105,6 +106,7 @@ def ingest(sources, workers, batch_size, allow_private, as_json, db, debug) -> i
     was stored, 1 when some inputs were rejected (see the `rejects` view), 2 on a usage or
     setup error.
     """
+    take_signals()
     from pressdiff import commands
 
     summary = commands.ingest(
@@ -284,6 +286,7 @@ def run(force, allow_private, db, debug) -> int:
     revisits views. A tick while another is running is skipped. This is what the
     deployments call.
     """
+    take_signals()
     from pressdiff import commands
 
     summary = commands.run_tick(err, db, force, debug, allow_private)
@@ -417,25 +420,61 @@ def index(db, debug) -> int:
 
 
 @cli.command()
-@click.option("--keep", is_flag=True, help="Add to the warehouse instead of starting afresh.")
-@common
-def demo(keep, db, debug) -> int:
-    """Ingest the bundled examples into a fresh warehouse and show what it learned.
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    default=DEMO_DB,
+    show_default=True,
+    help="The demo's own warehouse file ($PRESSDIFF_DB is never used).",
+)
+@click.option(
+    "--fresh",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[PATH]",
+    help="Start the demo's warehouse afresh (only a warehouse the demo made; to replace "
+    "any other file, name it: --fresh PATH).",
+)
+@click.option("--keep", is_flag=True, hidden=True, help="Add to the warehouse (the default).")
+@click.option("--debug", is_flag=True, help="Show tracebacks and Prefect's logs.")
+def demo(db, fresh, keep, debug) -> int:
+    """Ingest the bundled examples into the demo's own warehouse and show what it learned.
 
-    Uses ./pressdiff-demo.duckdb unless --db or $PRESSDIFF_DB names another file.
+    Writes ./pressdiff-demo.duckdb (or the --db file), whatever $PRESSDIFF_DB says. An
+    existing demo warehouse is added to; a warehouse the demo did not make is left alone.
     """
+    take_signals()
     from pressdiff import commands
 
-    if "PRESSDIFF_DB" not in os.environ and db == "pressdiff.duckdb":
-        db = "pressdiff-demo.duckdb"
-    commands.demo(out, err, Path(db), fresh=not keep, verbose=debug)
+    if fresh and db == DEMO_DB:  # --fresh PATH names the file
+        db = fresh
+    commands.demo(out, err, Path(db), fresh=fresh, verbose=debug)
     return EXIT_OK
+
+
+def take_signals() -> None:
+    """Ctrl-C and SIGTERM stop a flow cleanly (pressdiff.stopping); called before the
+    command's modules are imported, so that no thread of theirs takes a signal first."""
+    stopping.install(lambda line: err.print(line, markup=False, highlight=False))
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code (errors are one line on stderr)."""
+    if argv is None:  # this process is the command: long work stops cleanly on signals
+        stopping.allow()
     argv = sys.argv[1:] if argv is None else argv
     debug = "--debug" in argv
+    try:
+        code = _main(argv, debug)
+    except Exception:
+        if debug or stopping.exit_code() is None:
+            raise
+        code = 0  # stopping: the one line is printed; errors of the stop itself are not news
+    return stopping.exit_code() or code
+
+
+def _main(argv: list[str], debug: bool) -> int:
     try:
         code = cli.main(args=argv, prog_name="pressdiff", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -446,8 +485,10 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         code = EXIT_USAGE
+    except Interrupted as exc:  # a stop before the work began; it said so already
+        code = exc.exit_code
     except PressdiffError as exc:
-        if debug:
+        if debug or stopping.requested():
             raise
         err.print(Text.assemble(("error:", "red"), " ", safe_text(exc)))
         code = exc.exit_code
@@ -455,7 +496,7 @@ def main(argv: list[str] | None = None) -> int:
         err.print("interrupted")
         code = 130
     except Exception as exc:  # the last line of defence: one sentence, not a traceback
-        if debug:
+        if debug or stopping.requested():
             raise
         err.print(
             Text.assemble(

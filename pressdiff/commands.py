@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import importlib
 import shutil
 from pathlib import Path
@@ -10,8 +11,14 @@ from urllib.parse import urlsplit
 from rich.console import Console
 from rich.text import Text
 
-from pressdiff import progress
-from pressdiff.errors import NotFoundError
+from pressdiff import progress, stopping
+from pressdiff.errors import (
+    Interrupted,
+    NotFoundError,
+    SetupError,
+    UsageError,
+    WarehouseLockedError,
+)
 from pressdiff.prefect_env import configure, start_server_early
 from pressdiff.render import print_rows, progress_bar, safe_text
 from pressdiff.settings import get_settings
@@ -26,17 +33,29 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 def _run_flow(flow: str, console: Console, db: str, verbose: bool, **params):
     """Run the Prefect flow `flow` ("module:name") with the warehouse checked first and a
     progress bar on stderr. Prefect's server, the flow's imports and the extraction
-    processes start side by side."""
-    configure(db, verbose=verbose)  # before Prefect is imported
-    connect(db).close()  # migrate, and fail fast (before Prefect starts) if the file is locked
-    wait_for_server = start_server_early()
-    from tasks.workers import start
+    processes start side by side. Ctrl-C or SIGTERM stops it between batches, keeping what
+    was extracted (pressdiff.stopping)."""
+    configure(db, verbose=verbose, console_logs=verbose)  # before Prefect is imported
+    # Migrate and hold the file from now on: a locked warehouse fails fast, before Prefect
+    # starts, and no other process can take it while Prefect starts (it failed inside the flow).
+    con = connect(db)
+    try:
+        wait_for_server = start_server_early()
+        from tasks.workers import start
 
-    start(params["settings"].workers)  # fork and warm the extractors meanwhile
-    module, name = flow.split(":")
-    flow_fn = getattr(importlib.import_module(module), name)
-    if wait_for_server is not None:
-        wait_for_server()
+        start(params["settings"].workers)  # fork and warm the extractors meanwhile
+        module, name = flow.split(":")
+        flow_fn = getattr(importlib.import_module(module), name)
+        if wait_for_server is not None:
+            wait_for_server()
+        if stopping.requested():
+            raise Interrupted()
+    except BaseException:
+        con.close()
+        raise
+    from tasks.load import adopt_warehouse
+
+    adopt_warehouse(str(db), con)
     with progress_bar(console) as bar:
         tasks: dict[str, int] = {}
 
@@ -55,10 +74,34 @@ def _run_flow(flow: str, console: Console, db: str, verbose: bool, **params):
             close_warehouse(str(db))
 
 
-def ingest(sources: list[str], *, db: str, console: Console, verbose: bool = False, **opts):
-    """Run the ingest flow over `sources`; returns its RunSummary."""
+def ingest(
+    sources: list[str],
+    *,
+    db: str,
+    console: Console,
+    verbose: bool = False,
+    command: str = "ingest",
+    **opts,
+):
+    """Run the ingest flow over `sources`; returns its RunSummary. A local source that
+    names nothing is a usage error, found before the warehouse or Prefect is touched."""
+    if missing := missing_sources(sources):
+        raise UsageError(f"no such file, folder or glob match: {', '.join(missing)}")
     s = get_settings(**opts)
-    return _run_flow("flows.ingest:ingest", console, db, verbose, sources=sources, settings=s)
+    return _run_flow(
+        "flows.ingest:ingest", console, db, verbose, sources=sources, settings=s, command=command
+    )
+
+
+def missing_sources(sources: list[str]) -> list[str]:
+    """The SOURCES that are neither a URL nor an existing path or glob match."""
+    local = [s for s in sources if "://" not in s or s.startswith("file://")]
+    paths = [Path(s.removeprefix("file://")).expanduser() for s in local]
+    return [
+        s
+        for s, p in zip(local, paths, strict=True)
+        if not p.exists() and not glob.glob(str(p), recursive=True)
+    ]
 
 
 def print_summary(console: Console, summary, db: str | None = None) -> None:
@@ -109,13 +152,15 @@ def print_history(console: Console, db: str, ref: str) -> None:
     print_rows(console, queries.HISTORY_COLUMNS, rows, title=url)
 
 
-def demo(console: Console, errc: Console, db: Path, *, fresh: bool, verbose: bool) -> None:
-    """Ingest examples/ into `db` (fresh unless told otherwise) and print what it learned."""
-    if fresh:
-        for p in (db, db.with_name(db.name + ".wal")):
-            p.unlink(missing_ok=True)
-        shutil.rmtree(db.with_name(db.name + ".snapshots"), ignore_errors=True)
-    summary = ingest([str(EXAMPLES / "articles")], db=str(db), console=errc, verbose=verbose)
+def demo(console: Console, errc: Console, db: Path, *, fresh: str | None, verbose: bool) -> None:
+    """Ingest examples/ into the demo's warehouse `db` and print what it learned.
+
+    `db` is only ever written when it is new or a demo warehouse; `fresh` ("" or the path of
+    `db`) starts it afresh, a file the demo did not make only when `fresh` names it."""
+    _prepare_demo_db(db, fresh)
+    summary = ingest(
+        [str(EXAMPLES / "articles")], db=str(db), console=errc, verbose=verbose, command="demo"
+    )
     console.print(f"[bold]pressdiff demo[/bold]: ingested {EXAMPLES / 'articles'} into {db}")
     print_summary(console, summary)
     con = connect(db, read_only=True)
@@ -123,6 +168,50 @@ def demo(console: Console, errc: Console, db: Path, *, fresh: bool, verbose: boo
         cur = con.execute(query)
         print_rows(console, [d[0] for d in cur.description], cur.fetchall(), title=title)
     console.print(f'\nAsk your own questions: pressdiff sql --db {db} "select * from term_swaps"')
+
+
+def _prepare_demo_db(db: Path, fresh: str | None) -> None:
+    """Refuse a target the demo did not make; delete it only when `fresh` allows it."""
+    if not db.exists():
+        return
+    made_by_demo, what = _demo_warehouse(db)
+    named = bool(fresh) and Path(fresh).resolve() == db.resolve()
+    if fresh is None and made_by_demo:
+        return  # the demo adds to its own warehouse
+    if fresh is None or not (made_by_demo or named):
+        raise UsageError(
+            f"{db} is not a demo warehouse ({what}); pressdiff demo leaves it alone: "
+            f"give the demo another --db, or replace that file by naming it: --fresh {db}"
+        )
+    for p in (db, db.with_name(db.name + ".wal")):
+        p.unlink(missing_ok=True)
+    shutil.rmtree(db.with_name(db.name + ".snapshots"), ignore_errors=True)
+
+
+def _demo_warehouse(db: Path) -> tuple[bool, str]:
+    """Whether `db` is a warehouse only `pressdiff demo` wrote to, and what it holds."""
+    import duckdb
+
+    try:
+        con = connect(db, read_only=True)
+    except WarehouseLockedError:
+        raise
+    except SetupError:
+        return False, "not a DuckDB warehouse"
+    try:
+        runs, demo_runs, articles = con.execute(DEMO_CHECK).fetchone()
+    except duckdb.Error:
+        return False, "not a pressdiff warehouse"
+    finally:
+        con.close()
+    return runs > 0 and runs == demo_runs, f"{articles} articles from {runs} runs"
+
+
+DEMO_CHECK = (
+    "select (select count(*) from core.runs), "
+    "(select count(*) from core.runs where command = 'demo'), "
+    "(select count(*) from core.articles)"
+)
 
 
 DEMO_QUERIES = [

@@ -5,6 +5,7 @@ PressdiffError                 base: one clear sentence, shown without a traceba
 ├── SetupError                 the machine or warehouse is not in a usable state (exit 2)
 │   └── WarehouseLockedError   another process holds the DuckDB file
 ├── NotFoundError              an id or URL the warehouse does not know (exit 2)
+├── Interrupted                a stop was asked for before the work began (exit 130 or 143)
 ├── InputError                 one input cannot become a version; recorded as a reject
 └── FetchError                 one HTTP attempt failed; recorded in fetches
     └── BlockedURLError        a URL was refused before any request (scheme, address, robots)
@@ -33,6 +34,16 @@ class WarehouseLockedError(SetupError):
 
 class NotFoundError(PressdiffError):
     """An article, version or story the warehouse does not know."""
+
+
+class Interrupted(PressdiffError):
+    """A stop (Ctrl-C, SIGTERM) was asked for before the work began; it said so already."""
+
+    def __init__(self) -> None:
+        from pressdiff import stopping
+
+        super().__init__("interrupted")
+        self.exit_code = stopping.exit_code() or 130
 
 
 class InputError(PressdiffError):

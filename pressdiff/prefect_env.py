@@ -15,7 +15,8 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from pressdiff.errors import SetupError
+from pressdiff import stopping
+from pressdiff.errors import Interrupted, SetupError
 
 OFFLINE = {
     "DO_NOT_TRACK": "1",
@@ -31,12 +32,16 @@ def state_dir(db: str | Path) -> Path:
     return Path(db).resolve().parent / ".pressdiff"
 
 
-def configure(db: str | Path, *, verbose: bool = False) -> None:
-    """Point Prefect at a home beside the warehouse, with telemetry off and logs quiet.
+def configure(db: str | Path, *, verbose: bool = False, console_logs: bool = True) -> None:
+    """Point Prefect at a home beside the warehouse, with telemetry off and logs quiet;
+    without `console_logs`, Prefect prints nothing on the terminal (the command says what
+    went wrong in one line; its logs still reach Prefect's API).
 
     Values the user set in the environment win, so an existing Prefect server
     (PREFECT_API_URL) or home is used as it is.
     """
+    if not console_logs:
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
     for key, value in OFFLINE.items():
         os.environ.setdefault(key, value)
     os.environ.setdefault("PREFECT_HOME", str(state_dir(db) / "prefect"))
@@ -102,6 +107,7 @@ def _spawn_server() -> Callable[[], None]:
         [
             sys.executable,
             "-m",
+            "pressdiff.child_process",  # ends with this process, even on kill -9
             "uvicorn",
             "--app-dir",
             str(app_dir),
@@ -120,9 +126,11 @@ def _spawn_server() -> Callable[[], None]:
         stdin=subprocess.DEVNULL,
         stdout=log,
         stderr=subprocess.STDOUT,
+        start_new_session=True,  # out of the terminal's Ctrl-C: this process stops it, last
     )
     log.close()  # the server holds its own copy
     atexit.register(_stop, proc, log_path)
+    stopping.on_exit_now(proc.kill)
     url = f"http://127.0.0.1:{port}/api"
     os.environ["PREFECT_API_URL"] = url
     timeout = float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120"))
@@ -131,6 +139,8 @@ def _spawn_server() -> Callable[[], None]:
 
     def wait() -> None:
         while True:
+            if stopping.requested():
+                raise Interrupted()
             if proc.poll() is not None:
                 err = log_path.read_text(errors="replace").strip().splitlines()
                 last = err[-1] if err else f"exit code {proc.returncode}"

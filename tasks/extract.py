@@ -12,7 +12,8 @@ import logging
 import re
 import signal
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -22,7 +23,7 @@ import trafilatura
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from pressdiff import __version__, progress
+from pressdiff import __version__, progress, stopping
 from pressdiff.errors import InputError
 from pressdiff.settings import cores
 from tasks.article import Article, Document, InputRef, Reject, Sighting, pickles_by_fields
@@ -32,7 +33,7 @@ from tasks.read import os_reason, read_ref
 from tasks.segment import split_paragraphs, split_sentences
 from tasks.typography import comparison_form, text_hash, words
 from tasks.warc import WarcCapture, iter_warc
-from tasks.workers import pool
+from tasks.workers import kill, pool
 
 # The options every HTML page is extracted with (the benchmark's baseline uses the same).
 TRAFILATURA_OPTIONS: dict[str, object] = {
@@ -368,15 +369,36 @@ def extract_batch(
 
     With fewer workers than cores, this process has a core to spare while they run
     trafilatura: it splits the sentences, chunk by chunk as the workers return them. With a
-    worker per core the workers split them too (this process would lag and finish last)."""
+    worker per core the workers split them too (this process would lag and finish last).
+    Once a stop is asked for (Ctrl-C), it returns what is finished and stops the workers."""
     done = [r for r in refs if not isinstance(r, InputRef)]
     refs = [r for r in refs if isinstance(r, InputRef)]
     chunks = [refs[i : i + _CHUNK] for i in range(0, len(refs), _CHUNK)]
     spare_core = 0 < workers < cores()
     work = partial(process_refs, max_bytes=max_bytes, min_words=min_words, split=not spare_core)
-    results = pool(workers).map(work, chunks) if workers > 0 else map(work, chunks)
-    out: list = done
-    for chunk, result in zip(chunks, results, strict=True):
-        out.extend(_finish(item, min_words) for item in result)
+    results = _in_pool(work, chunks, workers) if workers > 0 else _in_here(work, chunks)
+    finished = {i: [_finish(item, min_words) for item in result] for i, result in results}
+    return done + [item for i in sorted(finished) for item in finished[i]]  # in input order
+
+
+def _in_pool(work: Callable, chunks: list[list], workers: int) -> Iterator[tuple[int, list]]:
+    """(index, result) of each chunk as the pool finishes it, until a stop is requested:
+    then what is finished, and nothing more is started."""
+    pending = {pool(workers).submit(work, chunk): i for i, chunk in enumerate(chunks)}
+    while pending and not stopping.requested():
+        finished, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+        for future in finished:
+            i = pending.pop(future)
+            yield i, future.result()
+            progress.advance("extract", len(chunks[i]))
+    for future, i in pending.items():
+        if not future.cancel() and future.done() and future.exception() is None:
+            yield i, future.result()
+    if pending:
+        kill()  # the chunks still in flight are dropped: give their cores to the store
+
+
+def _in_here(work: Callable, chunks: list[list]) -> Iterator[tuple[int, list]]:
+    for i, chunk in enumerate(stopping.until_requested(chunks)):
+        yield i, work(chunk)
         progress.advance("extract", len(chunk))
-    return out

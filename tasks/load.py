@@ -14,7 +14,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
-from pressdiff import progress
+from pressdiff import progress, stopping
 from tasks.align import compare
 from tasks.article import Article, Reject, Sighting
 from warehouse import store
@@ -29,6 +29,11 @@ def warehouse(db: str) -> duckdb.DuckDBPyConnection:
     if db not in _connections:
         _connections[db] = connect(db)
     return _connections[db]
+
+
+def adopt_warehouse(db: str, con: duckdb.DuckDBPyConnection) -> None:
+    """Use `con`, opened by the caller, as this process's connection to `db`."""
+    _connections[db] = con
 
 
 def close_warehouse(db: str) -> None:
@@ -74,8 +79,11 @@ def record_rejects(db: str, rejects: list[Reject], run_id: str) -> int:
 
 @task(name="close-run", cache_policy=NO_CACHE)
 def close_run(db: str, run_id: str, counts: dict[str, int]) -> str:
-    """Record how the run ended; returns its status."""
-    status = "completed_with_rejects" if counts.get("n_rejected") else "completed"
+    """Record how the run ended (`interrupted` when a stop was asked for); returns its status."""
+    if stopping.requested():
+        status = "interrupted"
+    else:
+        status = "completed_with_rejects" if counts.get("n_rejected") else "completed"
     store.finish_run(warehouse(db), run_id, status, counts, datetime.now(UTC))
     return status
 

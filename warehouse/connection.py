@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import re
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 from pressdiff.errors import SetupError, WarehouseLockedError
+from warehouse.abandoned import abandon_dead_runs
 from warehouse.migrate import migrate
+
+# How long opening waits for another process to let go of the file before saying it is in
+# use: a web page or a short query holds it for milliseconds, an ingest for its whole run.
+LOCK_WAIT = 5.0
 
 _LOCK = re.compile(r"Conflicting lock is held in (?P<proc>.+?) \(PID (?P<pid>\d+)\)")
 
@@ -28,6 +35,7 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     con.execute("SET TimeZone = 'UTC'")
     if not read_only:
         migrate(con)
+        abandon_dead_runs(con, datetime.now(UTC))
     return con
 
 
@@ -41,11 +49,15 @@ def open_file(
         )
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        return duckdb.connect(str(path), read_only=read_only, config=config or {})
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise WarehouseLockedError(_locked_message(path, exc)) from exc
-        raise SetupError(f"cannot open the warehouse {path}: {exc}") from exc
-    except duckdb.Error as exc:
-        raise SetupError(f"cannot open the warehouse {path}: {exc}") from exc
+    deadline = time.monotonic() + LOCK_WAIT
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only, config=config or {})
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise SetupError(f"cannot open the warehouse {path}: {exc}") from exc
+            if time.monotonic() >= deadline:
+                raise WarehouseLockedError(_locked_message(path, exc)) from exc
+            time.sleep(0.1)  # a reader's page or a tick's commit holds it for milliseconds
+        except duckdb.Error as exc:
+            raise SetupError(f"cannot open the warehouse {path}: {exc}") from exc

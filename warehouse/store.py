@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from pressdiff import processes
 from tasks.article import Article, Reject, Sighting
 from tasks.canonical_url import canonical_url
 from tasks.typography import stable_id
@@ -267,11 +268,12 @@ def start_run(
     command: str,
     now: datetime,
 ) -> None:
-    """Record that a run started."""
+    """Record that a run started, and which process runs it (see abandon_dead_runs)."""
+    owner = processes.me()
     con.execute(
-        "INSERT INTO core.runs (run_id, flow_run_id, started_at, status, command) "
-        "VALUES (?, ?, ?, 'running', ?)",
-        [run_id, flow_run_id, now, command],
+        "INSERT INTO core.runs (run_id, flow_run_id, started_at, status, command, pid, host, "
+        "process_start) VALUES (?, ?, ?, 'running', ?, ?, ?, ?)",
+        [run_id, flow_run_id, now, command, owner.pid, owner.host, owner.start],
     )
 
 

@@ -1,0 +1,47 @@
+"""Two commands on one warehouse: the second says which process holds it, in one line, and
+the first finishes undisturbed. Through the real CLI, as subprocesses."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+
+from tests.conftest import ROOT
+
+EXAMPLES = ROOT / "examples" / "articles"
+
+
+def start(db) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "PREFECT_HOME")}
+    return subprocess.Popen(
+        [sys.executable, "-m", "pressdiff.cli", "ingest", str(EXAMPLES), "--db", str(db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    )
+
+
+def test_a_second_ingest_while_the_first_starts_up_is_one_line_and_no_traceback(tmp_path):
+    db = tmp_path / "w.duckdb"
+    first = start(db)
+    deadline = time.monotonic() + 300
+    while not db.exists():  # the first has opened the warehouse; Prefect is starting
+        assert first.poll() is None and time.monotonic() < deadline, first.communicate()
+        time.sleep(0.05)
+    second = start(db)
+    out2, err2 = second.communicate(timeout=300)
+    _, err1 = first.communicate(timeout=600)
+    assert first.returncode == 0, err1
+    assert "Traceback" not in err1 + err2
+    assert second.returncode == 2, (out2, err2)
+    [line] = err2.splitlines()
+    assert re.fullmatch(
+        rf"error: the warehouse {re.escape(str(db))} is in use by process {first.pid} \(.*\); "
+        "wait for it to finish or stop it, then try again",
+        line,
+    )
