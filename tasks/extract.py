@@ -24,7 +24,7 @@ from pressdiff.errors import InputError
 from pressdiff.settings import cores
 from tasks.article import Article, Document, InputRef, Reject, Sighting, pickles_by_fields
 from tasks.canonical_url import canonical_url, site_of
-from tasks.datelines import split_dateline, split_header
+from tasks.datelines import lift_dateline, split_header
 from tasks.read import read_ref
 from tasks.segment import split_paragraphs, split_sentences
 from tasks.typography import comparison_form, text_hash, words
@@ -138,8 +138,7 @@ def _body(paragraphs: list[str], *titles: str | None) -> tuple[str | None, list[
         paragraphs = paragraphs[1:]
     if not paragraphs:
         return None, paragraphs
-    dateline, first = split_dateline(paragraphs[0])
-    return dateline, [first, *paragraphs[1:]] if dateline else paragraphs
+    return lift_dateline(paragraphs)
 
 
 @pickles_by_fields

@@ -52,3 +52,20 @@ def test_spacing_invisible_marks_and_wordless_pieces_are_not_edits(tmp_path):
     assert query(db, "select count(*) from versions") == [(1,)]
     assert query(db, "select count(*) from comparisons") == [(0,)]
     assert query(db, "select text from sentences order by sentence_no") == [(s,) for s in FERRY]
+
+
+def test_a_dateline_after_a_caption_paragraph_is_lifted(tmp_path):
+    db, src = tmp_path / "w.duckdb", tmp_path / "in"
+    lead = "JANESVILLE, Wis. — " + FERRY[0]
+    v1 = capture(src, "v1.txt", "2026-03-01T08:00:00Z", [lead, *FERRY[1:]])
+    v2 = capture(src, "v2.txt", "2026-03-01T09:00:00Z", ["Photo", lead, *FERRY[1:]])
+    run([v1], db, workers=0)
+    run([v2], db, workers=0)
+    assert query(db, "select version_no, dateline from versions order by 1") == [
+        (1, "JANESVILLE, Wis."),
+        (2, "JANESVILLE, Wis."),
+    ]
+    assert query(db, "select count(*) from sentences where text like '%JANESVILLE%'") == [(0,)]
+    assert query(db, "select kind, new_text from sentence_edits where kind <> 'same'") == [
+        ("added", "Photo")
+    ]
