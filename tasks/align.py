@@ -37,12 +37,14 @@ added and removed swap, splits become merges, and every tie is broken the same w
 Rows come in reading order of the new text; a removed sentence is placed right after the row
 of the old sentence that preceded it (at the top when none did).
 
-`phrase_edits(old_norm, new_norm)` gives the smallest word-level (removed, inserted) spans,
-taken from the comparison forms (`phrase_edits_for` uses the comparison keys, so a dateline
-is never a phrase edit; a split or merge is diffed as one joined text and each edit is
-credited to the sentence it falls in): a substitution spans whole tokens ("Islamic State" ->
-"Daesh"); a pure deletion or insertion also carries one separating space when it stands
-between spaces ("Islamist " -> ""), so that taking it out leaves a well-spaced text.
+`phrase_edits(old, new)` gives the smallest word-level (removed, inserted) spans, cut from
+the texts as published and found by comparing their words' comparison forms, so a curly
+quote is never an edit yet an edit shows what was published (`phrase_edits_for` leaves out
+a leading dateline, so a dateline is never a phrase edit; a split or merge is diffed as one
+joined text and each edit is credited to the sentence it falls in): a substitution spans
+whole tokens ("Islamic State" -> "Daesh"); a pure deletion or insertion also carries one
+separating space when it stands between spaces ("Islamist " -> ""), so that taking it out
+leaves a well-spaced text.
 """
 
 from __future__ import annotations
@@ -66,7 +68,7 @@ from tasks.typography import comparison_form, text_hash
 
 Kind = Literal["same", "changed", "added", "removed", "moved"]
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)+|\w+(?:['.\-]+\w+)*|[^\w\s]+")
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)+|\w+(?:['’‘´.\-‐‑]+\w+)*|[^\w\s]+")
 _BOILERPLATE = re.compile(
     r"""^[(\[]?\s*(?:
         (?:additional\s+)?(?:reporting|writing|editing|compiled|research|graphics?|photos?
@@ -490,8 +492,9 @@ def _align(old: _Side, new: _Side, same: float, change: float) -> list[SentenceE
 # ---------------------------------------------------------------- phrases
 
 
-def _spans(norm: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _TOKEN.finditer(norm)]
+def _spans(text: str) -> list[tuple[int, int]]:
+    """Token spans of `text`, without tokens that are only invisible characters."""
+    return [m.span() for m in _TOKEN.finditer(text) if comparison_form(m.group())]
 
 
 def _pad(text: str, start: int, end: int) -> tuple[int, int]:
@@ -505,22 +508,26 @@ def _pad(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def phrase_ops(old_norm: str, new_norm: str) -> list[tuple[int, int, int, int]]:
-    """The (old_start, old_end, new_start, new_end) character spans of `phrase_edits`."""
-    a, b = _spans(old_norm), _spans(new_norm)
+def phrase_ops(old: str, new: str) -> list[tuple[int, int, int, int]]:
+    """The (old_start, old_end, new_start, new_end) character spans of `phrase_edits`:
+    spans of the texts given, found by comparing the comparison forms of their tokens."""
+    a, b = _spans(old), _spans(new)
     matcher = difflib.SequenceMatcher(
-        None, [old_norm[s:e] for s, e in a], [new_norm[s:e] for s, e in b], autojunk=False
+        None,
+        [comparison_form(old[s:e]) for s, e in a],
+        [comparison_form(new[s:e]) for s, e in b],
+        autojunk=False,
     )
     ops = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        os_, oe = (a[i1][0], a[i2 - 1][1]) if i2 > i1 else _at(a, i1, old_norm)
-        ns, ne = (b[j1][0], b[j2 - 1][1]) if j2 > j1 else _at(b, j1, new_norm)
+        os_, oe = (a[i1][0], a[i2 - 1][1]) if i2 > i1 else _at(a, i1, old)
+        ns, ne = (b[j1][0], b[j2 - 1][1]) if j2 > j1 else _at(b, j1, new)
         if tag == "delete":
-            os_, oe = _pad(old_norm, os_, oe)
+            os_, oe = _pad(old, os_, oe)
         elif tag == "insert":
-            ns, ne = _pad(new_norm, ns, ne)
+            ns, ne = _pad(new, ns, ne)
         ops.append((os_, oe, ns, ne))
     return ops
 
@@ -531,15 +538,28 @@ def _at(spans: list[tuple[int, int]], k: int, text: str) -> tuple[int, int]:
     return pos, pos
 
 
-def phrase_edits(old_norm: str, new_norm: str) -> list[tuple[str, str]]:
-    """The smallest word-level (removed, inserted) spans turning `old_norm` into `new_norm`."""
-    return [(old_norm[a:b], new_norm[c:d]) for a, b, c, d in phrase_ops(old_norm, new_norm)]
+def phrase_edits(old: str, new: str) -> list[tuple[str, str]]:
+    """The smallest word-level (removed, inserted) spans turning `old` into `new`, as written
+    in them; typography is not an edit."""
+    return [(old[a:b], new[c:d]) for a, b, c, d in phrase_ops(old, new)]
+
+
+def published_key(s: Sentence) -> str:
+    """The sentence as published, without the leading dateline its comparison key leaves
+    out (the comparison key itself when no suffix of the text has that form)."""
+    key = comparison_key(s.norm)
+    if key == s.norm:
+        return s.text
+    for m in _TOKEN.finditer(s.text):
+        if comparison_form(s.text[m.start() :]) == key:
+            return s.text[m.start() :]
+    return key
 
 
 def _group_phrases(olds: list[Sentence], news: list[Sentence]) -> list[PhraseEdit]:
     """Phrase edits of one old sentence split into several new ones, or the mirror."""
-    okeys = [comparison_key(s.norm) for s in olds]
-    nkeys = [comparison_key(s.norm) for s in news]
+    okeys = [published_key(s) for s in olds]
+    nkeys = [published_key(s) for s in news]
     ostarts, nstarts = _starts(okeys), _starts(nkeys)
     old_text, new_text = " ".join(okeys), " ".join(nkeys)
     out = []

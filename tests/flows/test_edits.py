@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from pressdiff.cli import main
 from tests.flows.test_ingest import query, run, write
 
 pytestmark = pytest.mark.usefixtures("prefect")
@@ -69,3 +70,20 @@ def test_a_dateline_after_a_caption_paragraph_is_lifted(tmp_path):
     assert query(db, "select kind, new_text from sentence_edits where kind <> 'same'") == [
         ("added", "Photo")
     ]
+
+
+def test_phrase_edits_and_diff_show_the_text_as_published(tmp_path, capsys):
+    db, src = tmp_path / "w.duckdb", tmp_path / "in"
+    old = "The operator said it’s ready for Sunday — weather permitting."
+    new = "The operator said it isn’t ready for Sunday – weather permitting."
+    v1 = capture(src, "v1.txt", "2026-03-01T08:00:00Z", [*FERRY, old])
+    v2 = capture(src, "v2.txt", "2026-03-01T09:00:00Z", [*FERRY, new])
+    run([v1], db, workers=0)
+    run([v2], db, workers=0)
+    changed = "select kind, old_text, new_text from sentence_edits where kind <> 'same'"
+    assert query(db, changed) == [("changed", old, new)]
+    # the dash is typography; the words are the edit, as they were written
+    assert query(db, "select removed, inserted from phrase_edits") == [("it’s", "it isn’t")]
+    assert main(["diff", URL, "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "~ The operator said [-it’s-]{+it isn’t+} ready for Sunday – weather" in out
