@@ -1,5 +1,7 @@
 -- Which revisions are notable: a new headline, a quote removed, a number changed, many
 -- sentences removed, or a correction notice added? One row per comparison and rule.
+-- A number changed is a number replaced by another inside a paired sentence (a deleted
+-- figure is not one); a new headline's detail is "old title → new title".
 create or replace view notable_changes as
 with revisions as (
     select * from core.comparisons where relation = 'revision'
@@ -8,8 +10,12 @@ edits as (
     select * from core.sentence_edits
 ),
 hits as (
-    select comparison_id, 'headline changed' as rule, null::varchar as detail
-    from revisions where title_changed
+    select r.comparison_id, 'headline changed' as rule,
+           coalesce(o.title, '(no title)') || ' → ' || coalesce(n.title, '(no title)') as detail
+    from revisions r
+    join core.versions o on o.version_id = r.old_version_id
+    join core.versions n on n.version_id = r.new_version_id
+    where r.title_changed
     union all
     select comparison_id, 'quote removed', any_value(old_text)
     from edits where kind = 'removed' and regexp_matches(old_text, '["“”«»]')
@@ -17,7 +23,7 @@ hits as (
     union all
     select p.comparison_id, 'number changed', string_agg(p.removed || ' → ' || p.inserted, '; ')
     from core.phrase_edits p
-    where regexp_matches(p.removed || p.inserted, '\d')
+    where regexp_matches(p.removed, '\d') and regexp_matches(p.inserted, '\d')
     group by p.comparison_id
     union all
     select comparison_id, 'sentences removed', n_removed || ' sentences removed'
