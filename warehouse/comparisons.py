@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -14,6 +15,10 @@ from tasks.article import Sentence
 from tasks.typography import stable_id
 from warehouse.store import Columns, insert_arrow
 from warehouse.transaction import transaction
+
+_STALE_REVISIONS = (Path(__file__).parent / "sql" / "stale_revisions.sql").read_text()
+# every table keyed by comparison_id (the views notable_changes and term_swaps read them)
+_DERIVED = ("comparisons", "sentence_edits", "phrase_edits")
 
 
 @dataclass(slots=True, frozen=True)
@@ -113,11 +118,29 @@ def store_comparisons(
             )
     if not cmp:
         return 0
-    ids = pa.table({"comparison_id": cmp["comparison_id"]})  # noqa: F841
     with transaction(con):
-        for table in ("comparisons", "sentence_edits", "phrase_edits"):
-            con.execute(f"DELETE FROM core.{table} WHERE comparison_id IN (SELECT * FROM ids)")
+        _delete(con, cmp["comparison_id"])
         insert_arrow(con, "core.comparisons", cmp)
         insert_arrow(con, "core.sentence_edits", edits)
         insert_arrow(con, "core.phrase_edits", phrases)
+        pairs = zip(cmp["new_version_id"], cmp["relation"], strict=True)
+        revised = [new for new, relation in pairs if relation == "revision"]
+        if revised:
+            _delete(con, stale_revisions(con, revised))
     return len(cmp["comparison_id"])
+
+
+def stale_revisions(con: duckdb.DuckDBPyConnection, new_version_ids: list[str]) -> list[str]:
+    """Revision comparisons of the articles of `new_version_ids` whose two versions are no
+    longer consecutive: a capture that arrived late (a backfill) now stands between them."""
+    rows = con.execute(_STALE_REVISIONS, {"new_version_ids": new_version_ids}).fetchall()
+    return [r[0] for r in rows]
+
+
+def _delete(con: duckdb.DuckDBPyConnection, comparison_ids: list[str]) -> None:
+    """Delete comparisons and every row derived from them (edits, phrases)."""
+    if not comparison_ids:
+        return
+    ids = pa.table({"comparison_id": comparison_ids})  # noqa: F841
+    for table in _DERIVED:
+        con.execute(f"DELETE FROM core.{table} WHERE comparison_id IN (SELECT * FROM ids)")

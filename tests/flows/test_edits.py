@@ -87,3 +87,78 @@ def test_phrase_edits_and_diff_show_the_text_as_published(tmp_path, capsys):
     assert main(["diff", URL, "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert "~ The operator said [-it’s-]{+it isn’t+} ready for Sunday – weather" in out
+
+
+def test_notable_changes_give_the_headline_and_only_replaced_numbers(tmp_path):
+    db, src = tmp_path / "w.duckdb", tmp_path / "in"
+    before = [*FERRY[:3], "The operator said it had hired 2 extra crew members.", FERRY[4]]
+    after = [
+        FERRY[0],
+        "The crossing to the island takes about 45 minutes in calm weather.",
+        FERRY[2],
+        "The operator said it had hired extra crew members.",  # a figure deleted: no number
+        FERRY[4],
+    ]
+    before[1] = before[1].replace("forty", "40")
+    v1 = capture(src, "v1.txt", "2026-03-01T08:00:00Z", before, title="Ferry to run Sunday")
+    v2 = capture(src, "v2.txt", "2026-03-01T09:00:00Z", after, title="Sunday ferry confirmed")
+    run([v1], db, workers=0)
+    run([v2], db, workers=0)
+    assert query(db, "select rule, detail from notable_changes order by all") == [
+        ("headline changed", "Ferry to run Sunday → Sunday ferry confirmed"),
+        ("number changed", "40 → 45"),
+    ]
+
+
+def test_on_a_day_tie_the_copy_seen_first_is_the_original(tmp_path):
+    src = tmp_path / "in"
+    longer = [*FERRY, "The harbour master said the new timetable would be published on Friday."]
+    for name, site, seen, paragraphs in [
+        ("first.txt", "first.example", "2026-03-01T08:00:00Z", FERRY),
+        ("longer.txt", "later.example", "2026-03-01T11:00:00Z", longer),
+    ]:
+        header = f"url: https://{site}/ferry\ndate 2026-03-01\nseen: {seen}\n\n"
+        write(src / name, header + "\n\n".join(paragraphs) + "\n")
+    db = tmp_path / "w.duckdb"
+    run([src], db, workers=0)
+    assert query(
+        db,
+        """select a.site, m.is_original from story_members m
+           join articles a using (article_id) order by 1""",
+    ) == [("first.example", True), ("later.example", False)]
+
+
+def test_a_late_capture_replaces_the_comparison_that_spanned_it(tmp_path):
+    db, src = tmp_path / "w.duckdb", tmp_path / "in"
+    texts = [
+        FERRY,
+        [*FERRY[:4], "Islanders had asked for a Sunday service for years."],
+        [*FERRY[:4], "Islanders had asked for a Sunday service for years.", "More to follow."],
+    ]
+    seen = ["2026-03-01T08:00:00Z", "2026-03-01T09:00:00Z", "2026-03-01T10:00:00Z"]
+    titles = ["Ferry to run Sunday", "Ferry to run Sunday", "Sunday ferry confirmed"]
+    files = [capture(src, f"v{k + 1}.txt", seen[k], texts[k], title=titles[k]) for k in range(3)]
+    for k in (2, 0, 1):  # v3, then v1, then v2: one ingest each
+        run([files[k]], db, workers=0)
+    steps = """select o.version_no, n.version_no, c.n_changed, c.n_added, c.n_removed
+               from comparisons c
+               join versions o on o.version_id = c.old_version_id
+               join versions n on n.version_id = c.new_version_id order by all"""
+    assert query(db, steps) == [(1, 2, 1, 0, 0), (2, 3, 0, 1, 0)]
+    # nothing is left of the v1 -> v3 step: no edits, no phrases, no notable change
+    assert query(
+        db,
+        """select count(*) from sentence_edits e
+           where e.comparison_id not in (select comparison_id from comparisons)""",
+    ) == [(0,)]
+    assert query(
+        db,
+        """select count(*) from phrase_edits p
+           where p.comparison_id not in (select comparison_id from comparisons)""",
+    ) == [(0,)]
+    assert query(
+        db,
+        """select v.version_no, n.rule from notable_changes n join versions v using (version_id)
+           order by all""",
+    ) == [(3, "headline changed")]
+    assert query(db, "select count(*) from term_swaps") == [(0,)]
