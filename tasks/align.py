@@ -28,7 +28,17 @@ measured between leftovers, never over the whole of a 300-sentence text:
 5. Leftovers from different gaps are paired when similarity >= `same`: 'moved' (with
    similarity < 1 when the moved sentence was also edited). A character-level pass in C
    (`rapidfuzz.process.cdist`) picks the candidates; words are compared for those only.
-6. What is left is 'added' or 'removed'.
+6. Leftovers that are each other's best match by weighted word overlap (each word weighs
+   log(n / df), df its count among the sentences of both texts, so "said" and "the" weigh
+   little) of at least `loose` (0.5) are 'changed': a sentence rewritten in place, or moved
+   and edited (then `moved` is true). A pair must be mutual best, so an unrelated sentence
+   is never paired.
+7. What is left is 'added' or 'removed'.
+
+Page furniture (`tasks.furniture`: captions, credits, advertisement slots, rights footers,
+and each site's own boilerplate given as `furniture` hashes) takes no part in the pairing:
+furniture only one side has gets an 'added' or 'removed' row labelled 'boilerplate' and is
+counted in `n_boilerplate`, never as an editorial edit.
 
 The pairing is worked out in one canonical orientation (the side whose hash list sorts
 first is taken as "old"), so comparing B with A is exactly the mirror of comparing A with B:
@@ -50,11 +60,12 @@ leaves a well-spaced text.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from bisect import bisect_right
 from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -62,7 +73,9 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
 from tasks.article import Sentence
+from tasks.categories import categorize, summarize
 from tasks.datelines import split_dateline
+from tasks.furniture import furniture_indices
 from tasks.shingles import containment, jaccard, shingles_of
 from tasks.typography import comparison_form, text_hash
 
@@ -111,6 +124,10 @@ class SentenceEdit:
     # word-level Indel ratio in [0, 1]: 1.0 for exact matches, 0.0 for added and removed;
     # the rows of a split or merge carry the similarity of the joined sentences
     similarity: float
+    moved: bool = False  # a 'changed' sentence that also changed place
+    category: str | None = None  # see tasks.categories; 'boilerplate' for page furniture
+    significance: str | None = None
+    rule: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +154,9 @@ class Comparison:
     title_changed: bool
     edits: tuple[SentenceEdit, ...]
     phrases: tuple[PhraseEdit, ...]
+    n_boilerplate: int = 0  # furniture rows: not counted in the other counts
+    significance: str | None = None
+    summary: str | None = None
 
 
 # ---------------------------------------------------------------- noise
@@ -188,6 +208,7 @@ class _Side:
     hashes: list[str]
     given: set[str] = field(default_factory=set)  # hashes of every sentence given
     flagged: set[str] = field(default_factory=set)  # hashes of those `_suspects` flagged
+    furniture: list[Sentence] = field(default_factory=list)  # left out of the pairing
     _words: dict[int, list[str]] = field(default_factory=dict)
 
     def words(self, i: int) -> list[str]:
@@ -197,10 +218,25 @@ class _Side:
         return found
 
     @classmethod
-    def of(cls, sentences: Sequence[Sentence], like: _Side | None = None) -> _Side:
-        """The side of `sentences`; those `like` also has are judged as they were there."""
+    def of(
+        cls,
+        sentences: Sequence[Sentence],
+        like: _Side | None = None,
+        furniture: frozenset[str] = frozenset(),
+    ) -> _Side:
+        """The side of `sentences`; those `like` also has are judged as they were there.
+        Page furniture (and sentences whose hash is in `furniture`) is set aside."""
+        norms = [s.norm for s in sentences]
+        aside = furniture_indices(norms)
+        if furniture:
+            aside.update(k for k, s in enumerate(sentences) if s.hash in furniture)
+        if aside:
+            kept = [s for k, s in enumerate(sentences) if k not in aside]
+            side = cls.of(kept, like)
+            side.furniture = [sentences[k] for k in sorted(aside)]
+            return side
         hashes = [s.hash for s in sentences]
-        side = cls(list(sentences), [s.norm for s in sentences], hashes, set(hashes))
+        side = cls(list(sentences), norms, hashes, set(hashes))
         if like is None:
             suspects = _suspects(side.keys)
         else:
@@ -229,6 +265,7 @@ class _Link:
     news: tuple[int, ...]
     kind: Kind
     similarity: float
+    moved: bool = False
 
 
 @dataclass(slots=True)
@@ -241,7 +278,7 @@ class _Pairing:
     def mirrored(self) -> _Pairing:
         return _Pairing(
             [(b, a, size) for a, b, size in self.blocks],
-            [_Link(x.news, x.olds, x.kind, x.similarity) for x in self.links],
+            [_Link(x.news, x.olds, x.kind, x.similarity, x.moved) for x in self.links],
         )
 
 
@@ -380,7 +417,7 @@ def _far_moves(
     return links
 
 
-def _pairing(old: _Side, new: _Side, same: float, change: float) -> _Pairing:
+def _pairing(old: _Side, new: _Side, same: float, change: float, loose: float) -> _Pairing:
     """Every pairing of `old` and `new` sentences, by the steps in the module docstring."""
     blocks = [
         (a, b, size)
@@ -393,20 +430,68 @@ def _pairing(old: _Side, new: _Side, same: float, change: float) -> _Pairing:
     used_new = {x.news[0] for x in links}
     rest_old: list[int] = []
     rest_new: list[int] = []
-    for old_range, new_range in gaps:
+    gap_of: dict[tuple[str, int], int] = {}
+    for g, (old_range, new_range) in enumerate(gaps):
         olds = [i for i in old_range if i not in used_old] if used_old else list(old_range)
         news = [j for j in new_range if j not in used_new] if used_new else list(new_range)
-        if not olds or not news:
-            rest_old += olds
-            rest_new += news
-            continue
-        found = _gap_links(olds, news, old, new, change)
-        taken_old = {i for x in found for i in x.olds}
-        taken_new = {j for x in found for j in x.news}
-        links += found
-        rest_old += (i for i in olds if i not in taken_old)
-        rest_new += (j for j in news if j not in taken_new)
-    return _Pairing(blocks, links + _far_moves(rest_old, rest_new, old, new, same))
+        if olds and news:
+            found = _gap_links(olds, news, old, new, change)
+            taken_old = {i for x in found for i in x.olds}
+            taken_new = {j for x in found for j in x.news}
+            links += found
+            olds = [i for i in olds if i not in taken_old]
+            news = [j for j in news if j not in taken_new]
+        rest_old += olds
+        rest_new += news
+        gap_of.update({("old", i): g for i in olds})
+        gap_of.update({("new", j): g for j in news})
+    far = _far_moves(rest_old, rest_new, old, new, same)
+    links += far
+    if far:
+        taken_old = {x.olds[0] for x in far}
+        taken_new = {x.news[0] for x in far}
+        rest_old = [i for i in rest_old if i not in taken_old]
+        rest_new = [j for j in rest_new if j not in taken_new]
+    for x in _loose_links(rest_old, rest_new, old, new, loose):
+        x.moved = gap_of[("old", x.olds[0])] != gap_of[("new", x.news[0])]
+        links.append(x)
+    return _Pairing(blocks, links)
+
+
+def _weights(old: _Side, new: _Side, olds: list[int], news: list[int]) -> dict[str, float]:
+    """log(n / df) of every lower-cased word, df over all sentences of both sides."""
+    df: dict[str, int] = defaultdict(int)
+    for side in (old, new):
+        for k in range(len(side.keys)):
+            for w in {w.lower() for w in side.words(k)}:
+                df[w] += 1
+    n = len(old.keys) + len(new.keys) + 1
+    return {w: math.log(n / c) for w, c in df.items()}
+
+
+def _loose_links(
+    olds: list[int], news: list[int], old: _Side, new: _Side, floor: float
+) -> list[_Link]:
+    """Pair leftovers that are each other's best match by weighted word overlap >= floor."""
+    if not olds or not news or floor > 1:
+        return []
+    weight = _weights(old, new, olds, news)
+    bags_o = [{w.lower() for w in old.words(i)} for i in olds]
+    bags_n = [{w.lower() for w in new.words(j)} for j in news]
+    mass_o = [sum(weight[w] for w in b) for b in bags_o]
+    mass_n = [sum(weight[w] for w in b) for b in bags_n]
+    score = np.zeros((len(olds), len(news)))
+    for r, bo in enumerate(bags_o):
+        for c, bn in enumerate(bags_n):
+            if mass_o[r] and mass_n[c] and (shared := bo & bn):
+                score[r, c] = sum(weight[w] for w in shared) / max(mass_o[r], mass_n[c])
+    links = []
+    for r in range(len(olds)):
+        c = int(np.argmax(score[r]))
+        if score[r, c] >= floor and int(np.argmax(score[:, c])) == r:
+            sim = fuzz.ratio(old.words(olds[r]), new.words(news[c])) / 100.0
+            links.append(_Link((olds[r],), (news[c],), "changed", sim))
+    return links
 
 
 # ---------------------------------------------------------------- rows
@@ -423,7 +508,9 @@ def _link_rows(pairing: _Pairing, old: _Side, new: _Side) -> dict[int, list[Sent
             for i in sorted(x.olds):
                 o = old.sentences[i]
                 at_new[j].append(
-                    SentenceEdit(x.kind, o.sentence_no, n.sentence_no, o.text, n.text, x.similarity)
+                    SentenceEdit(
+                        x.kind, o.sentence_no, n.sentence_no, o.text, n.text, x.similarity, x.moved
+                    )
                 )
     return at_new
 
@@ -435,7 +522,7 @@ def _placement(pairing: _Pairing, n_old: int) -> list[int]:
         place[a : a + size] = range(b, b + size)
     for x in pairing.links:
         for i in x.olds:
-            place[i] = _ELSEWHERE if x.kind == "moved" else max(x.news)
+            place[i] = _ELSEWHERE if x.kind == "moved" or x.moved else max(x.news)
     return place
 
 
@@ -471,22 +558,62 @@ def _rows(pairing: _Pairing, old: _Side, new: _Side) -> list[SentenceEdit]:
 
 
 def align(
-    old: Sequence[Sentence], new: Sequence[Sentence], *, same: float = 0.9, change: float = 0.5
+    old: Sequence[Sentence],
+    new: Sequence[Sentence],
+    *,
+    same: float = 0.9,
+    change: float = 0.5,
+    loose: float = 0.5,
+    furniture: frozenset[str] = frozenset(),
 ) -> list[SentenceEdit]:
     """How `new` differs from `old`, one row per sentence (see the module docstring).
 
     `change` is the least similarity for two sentences of the same gap to count as one
-    changed sentence; `same` the least for a sentence found elsewhere to count as moved.
+    changed sentence; `same` the least for a sentence found elsewhere to count as moved;
+    `loose` the least weighted word overlap for leftovers that are each other's best match
+    to count as changed (above 1: never). `furniture`: hashes of sentences that are page
+    furniture (a site's boilerplate).
     """
-    old_side = _Side.of(old)
-    return _align(old_side, _Side.of(new, like=old_side), same, change)
+    old_side = _Side.of(old, furniture=furniture)
+    return _align(old_side, _Side.of(new, like=old_side, furniture=furniture), same, change, loose)
 
 
-def _align(old: _Side, new: _Side, same: float, change: float) -> list[SentenceEdit]:
-    """`align` on prepared sides, paired in the canonical orientation."""
+def _align(old: _Side, new: _Side, same: float, change: float, loose: float) -> list[SentenceEdit]:
+    """`align` on prepared sides, paired in the canonical orientation, furniture placed."""
     if old.hashes <= new.hashes:
-        return _rows(_pairing(old, new, same, change), old, new)
-    return _rows(_pairing(new, old, same, change).mirrored(), old, new)
+        rows = _rows(_pairing(old, new, same, change, loose), old, new)
+    else:
+        rows = _rows(_pairing(new, old, same, change, loose).mirrored(), old, new)
+    return _with_furniture(rows, old.furniture, new.furniture)
+
+
+def _with_furniture(
+    rows: list[SentenceEdit], old: list[Sentence], new: list[Sentence]
+) -> list[SentenceEdit]:
+    """`rows` with a 'boilerplate' row for each furniture sentence only one side has, after
+    the row of the sentence before it on its side."""
+    old_hashes, new_hashes = {s.hash for s in old}, {s.hash for s in new}
+    extra = [
+        (s.sentence_no, 0, SentenceEdit("removed", s.sentence_no, None, s.text, None, 0.0))
+        for s in old
+        if s.hash not in new_hashes
+    ] + [
+        (s.sentence_no, 1, SentenceEdit("added", None, s.sentence_no, None, s.text, 0.0))
+        for s in new
+        if s.hash not in old_hashes
+    ]
+    if not extra:
+        return rows
+    out = list(rows)
+    for no, side, e in sorted(extra, key=lambda x: (x[1], x[0])):
+        e = replace(e, category="boilerplate", significance="minor", rule="page furniture")
+        at = 0
+        for k, r in enumerate(out):
+            mine = r.old_sentence_no if side == 0 else r.new_sentence_no
+            if mine is not None and mine < no:
+                at = k + 1
+        out.insert(at, e)
+    return out
 
 
 # ---------------------------------------------------------------- phrases
@@ -618,9 +745,9 @@ def _title_changed(old_title: str | None, new_title: str | None) -> bool:
 
 
 def _counts(edits: Iterable[SentenceEdit]) -> dict[str, int]:
-    counts = dict.fromkeys(("same", "changed", "added", "removed", "moved"), 0)
+    counts = dict.fromkeys(("same", "changed", "added", "removed", "moved", "boilerplate"), 0)
     for e in edits:
-        counts[e.kind] += 1
+        counts["boilerplate" if e.category == "boilerplate" else e.kind] += 1
     return counts
 
 
@@ -633,17 +760,24 @@ def compare(
     k: int = 3,
     same: float = 0.9,
     change: float = 0.5,
+    loose: float = 0.5,
+    furniture: frozenset[str] = frozenset(),
 ) -> Comparison:
-    """The comparison of two versions: shingle overlap, aligned rows and phrase edits.
+    """The comparison of two versions: shingle overlap, aligned rows and phrase edits,
+    each row with its category and significance (`tasks.categories`).
 
-    Shingles are taken from the sentences' comparison keys, without boilerplate lines,
-    like the alignment.
+    Shingles are taken from the sentences' comparison keys, without boilerplate lines and
+    furniture, like the alignment.
     """
-    old = _Side.of(old_sentences)
-    new = _Side.of(new_sentences, like=old)
+    old = _Side.of(old_sentences, furniture=furniture)
+    new = _Side.of(new_sentences, like=old, furniture=furniture)
     old_sh, new_sh = shingles_of(old.keys, k), shingles_of(new.keys, k)
-    edits = _align(old, new, same, change)
+    edits = _align(old, new, same, change, loose)
+    phrases = phrase_edits_for(edits, old_sentences, new_sentences)
+    title_changed = _title_changed(old_title, new_title)
+    edits = categorize(edits, phrases)
     counts = _counts(edits)
+    significance, summary = summarize(edits, title_changed)
     return Comparison(
         jaccard=jaccard(old_sh, new_sh),
         containment=containment(new_sh, old_sh),
@@ -652,7 +786,10 @@ def compare(
         n_added=counts["added"],
         n_removed=counts["removed"],
         n_moved=counts["moved"],
-        title_changed=_title_changed(old_title, new_title),
+        title_changed=title_changed,
         edits=tuple(edits),
-        phrases=tuple(phrase_edits_for(edits, old_sentences, new_sentences)),
+        phrases=tuple(phrases),
+        n_boilerplate=counts["boilerplate"],
+        significance=significance,
+        summary=summary,
     )

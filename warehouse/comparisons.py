@@ -16,7 +16,9 @@ from tasks.typography import stable_id
 from warehouse.store import Columns, insert_arrow
 from warehouse.transaction import transaction
 
-_STALE_REVISIONS = (Path(__file__).parent / "sql" / "stale_revisions.sql").read_text()
+_SQL = Path(__file__).parent / "sql"
+_STALE_REVISIONS = (_SQL / "stale_revisions.sql").read_text()
+_SITE_BOILERPLATE = (_SQL / "site_boilerplate.sql").read_text()
 # every table keyed by comparison_id (the views notable_changes and term_swaps read them)
 _DERIVED = ("comparisons", "sentence_edits", "phrase_edits")
 
@@ -28,12 +30,13 @@ class StoredVersion:
     version_id: str
     title: str | None
     sentences: tuple[Sentence, ...]
+    furniture: frozenset[str] = frozenset()  # hashes of its site's boilerplate sentences
 
 
 def load_versions(
-    con: duckdb.DuckDBPyConnection, version_ids: Iterable[str]
+    con: duckdb.DuckDBPyConnection, version_ids: Iterable[str], boilerplate_min_articles: int = 3
 ) -> dict[str, StoredVersion]:
-    """The titles and sentences of `version_ids`, in two bulk queries."""
+    """The titles, sentences and site boilerplate of `version_ids`, in bulk queries."""
     wanted = pa.table({"version_id": list(set(version_ids))})  # noqa: F841
     titles = dict(
         con.execute(
@@ -48,7 +51,15 @@ def load_versions(
     sentences: dict[str, list[Sentence]] = {v: [] for v in titles}
     for vid, no, para, text, norm, h in rows:
         sentences[vid].append(Sentence(no, para, text, norm, h))
-    return {v: StoredVersion(v, titles[v], tuple(s)) for v, s in sentences.items()}
+    furniture: dict[str, set[str]] = {}
+    if boilerplate_min_articles > 0:
+        rows = con.execute(_SITE_BOILERPLATE, {"min_articles": boilerplate_min_articles})
+        for vid, h in rows.fetchall():
+            furniture.setdefault(vid, set()).add(h)
+    return {
+        v: StoredVersion(v, titles[v], tuple(s), frozenset(furniture.get(v, ())))
+        for v, s in sentences.items()
+    }
 
 
 def comparison_id(old_version_id: str, new_version_id: str, relation: str) -> str:
@@ -94,6 +105,9 @@ def store_comparisons(
             n_removed=c.n_removed,
             n_moved=c.n_moved,
             title_changed=c.title_changed,
+            n_boilerplate=c.n_boilerplate,
+            significance=c.significance,
+            summary=c.summary,
             compared_at=now,
             run_id=run_id,
         )
@@ -107,6 +121,10 @@ def store_comparisons(
                 old_text=e.old_text,
                 new_text=e.new_text,
                 similarity=e.similarity,
+                moved=e.moved,
+                category=e.category,
+                significance=e.significance,
+                rule=e.rule,
             )
         for p in c.phrases:
             phrases.add(

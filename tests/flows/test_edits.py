@@ -67,9 +67,10 @@ def test_a_dateline_after_a_caption_paragraph_is_lifted(tmp_path):
         (2, "JANESVILLE, Wis."),
     ]
     assert query(db, "select count(*) from sentences where text like '%JANESVILLE%'") == [(0,)]
-    assert query(db, "select kind, new_text from sentence_edits where kind <> 'same'") == [
-        ("added", "Photo")
-    ]
+    assert query(
+        db, "select kind, new_text, category from sentence_edits where kind <> 'same'"
+    ) == [("added", "Photo", "boilerplate")]
+    assert query(db, "select n_added, n_boilerplate from comparisons") == [(0, 1)]
 
 
 def test_phrase_edits_and_diff_show_the_text_as_published(tmp_path, capsys):
@@ -162,3 +163,112 @@ def test_a_late_capture_replaces_the_comparison_that_spanned_it(tmp_path):
            order by all""",
     ) == [(3, "headline changed")]
     assert query(db, "select count(*) from term_swaps") == [(0,)]
+
+
+def test_moved_and_edited_and_rewritten_sentences_are_changed_and_unrelated_ones_are_not(
+    tmp_path,
+):
+    db, src = tmp_path / "w.duckdb", tmp_path / "in"
+    council = "The council will review the service in the autumn."
+    rewritten = "In calm weather, the island crossing takes about forty minutes."
+    moved = "Tickets will be on sale at the harbour office from eight o'clock."
+    parking = "Parking near the pier will be free on Sundays."
+    v1 = capture(src, "v1.txt", "2026-03-01T08:00:00Z", [*FERRY, council])
+    v2 = capture(
+        src, "v2.txt", "2026-03-01T09:00:00Z", [FERRY[0], rewritten, *FERRY[3:], moved, parking]
+    )
+    run([v1], db, workers=0)
+    run([v2], db, workers=0)
+    assert query(
+        db,
+        """select kind, old_sentence_no, new_sentence_no, moved from sentence_edits
+           where kind <> 'same' order by all""",
+    ) == [
+        ("added", None, 6, False),  # unrelated: never paired with the removed sentence
+        ("changed", 2, 2, False),  # rewritten in place
+        ("changed", 3, 5, True),  # moved to the end and edited
+        ("removed", 6, None, False),
+    ]
+    assert query(db, "select n_changed, n_added, n_removed, n_moved from comparisons") == [
+        (2, 1, 1, 0)
+    ]
+
+
+SITE = "https://harbour-news.example/2026/03/"
+FOOTER = "Follow Harbour News on Mastodon for updates from the island every day."
+
+
+def test_page_furniture_and_site_boilerplate_are_labelled_never_counted(tmp_path):
+    db, src = tmp_path / "w.duckdb", tmp_path / "in"
+    bodies = {
+        "school": "Pupils of the island school will learn to sail this summer, with lessons "
+        "given twice a week by volunteers from the rowing club near the old quay.",
+        "market": "Stallholders voted to move the Saturday market indoors for the winter, "
+        "after gales tore three awnings in November and soaked the fish counter.",
+        "lighthouse": "A local trust bought the disused lighthouse at auction and plans a "
+        "small museum about the keepers who lived there until nineteen eighty.",
+    }
+    for topic, body in bodies.items():
+        write(src / "site" / f"{topic}.txt", f"url: {SITE}{topic}\n\n{body}\n\n{FOOTER}\n")
+    run([src / "site"], db, workers=0)
+    v1 = capture(src, "v1.txt", "2026-03-01T08:00:00Z", FERRY)
+    furnished = [
+        "Photo",
+        *FERRY[:2],
+        "Advertisement Continue reading the main story",
+        *FERRY[2:],
+        "Jane Doe contributed reporting.",
+        "This material may not be published, broadcast, rewritten or redistributed.",
+        FOOTER,
+    ]
+    v2 = capture(src, "v2.txt", "2026-03-01T09:00:00Z", furnished)
+    run([v1], db, workers=0)
+    run([v2], db, workers=0)
+    assert query(
+        db,
+        """select n_same, n_changed, n_added, n_removed, n_boilerplate, significance, summary
+           from comparisons where relation = 'revision'""",
+    ) == [(5, 0, 0, 0, 5, None, "5 boilerplate")]
+    assert query(
+        db,
+        """select kind, new_sentence_no, category, significance from sentence_edits
+           where kind <> 'same' order by new_sentence_no""",
+    ) == [
+        ("added", 1, "boilerplate", "minor"),
+        ("added", 4, "boilerplate", "minor"),
+        ("added", 8, "boilerplate", "minor"),
+        ("added", 9, "boilerplate", "minor"),
+        ("added", 10, "boilerplate", "minor"),
+    ]
+    assert query(db, "select count(*) from notable_changes") == [(0,)]
+
+
+def test_every_edit_has_a_category_significance_and_rule_and_notable_changes_filter(tmp_path):
+    db, src = tmp_path / "w.duckdb", tmp_path / "in"
+    v1 = capture(src, "v1.txt", "2026-03-01T08:00:00Z", FERRY, title="Ferry to run Sunday")
+    edited = [
+        FERRY[0].replace("planned", "plannned"),
+        FERRY[1].replace("forty", "forty-five"),
+        FERRY[2].replace("eight", "8").replace("the morning", "the morning, 2 hours early"),
+        *FERRY[3:],
+        "Correction: an earlier version of this story gave the wrong departure time.",
+    ]
+    v2 = capture(src, "v2.txt", "2026-03-01T09:00:00Z", edited, title="Ferry to run Sunday")
+    run([v1], db, workers=0)
+    run([v2], db, workers=0)
+    assert query(
+        db,
+        """select kind, category, significance, rule is not null from sentence_edits
+           where kind <> 'same' order by coalesce(new_sentence_no, old_sentence_no)""",
+    ) == [
+        ("changed", "spelling/typo", "minor", True),
+        ("changed", "wording", "minor", True),
+        ("changed", "wording", "substantive", True),
+        ("added", "correction notice", "major", True),
+    ]
+    assert query(db, "select significance, summary from comparisons") == [
+        ("major", "2 wording, 1 correction notice, 1 spelling/typo")
+    ]
+    assert query(
+        db, "select rule from notable_changes where significance = 'major' order by rule"
+    ) == [("correction added",)]

@@ -1,13 +1,14 @@
 -- Which revisions are notable: a new headline, a quote removed, a number changed, many
 -- sentences removed, or a correction notice added? One row per comparison and rule.
 -- A number changed is a number replaced by another inside a paired sentence (a deleted
--- figure is not one); a new headline's detail is "old title → new title".
+-- figure is not one); a new headline's detail is "old title → new title". Filter on the
+-- comparison's `significance` and `summary` (its edit categories).
 create or replace view notable_changes as
 with revisions as (
     select * from core.comparisons where relation = 'revision'
 ),
 edits as (
-    select * from core.sentence_edits
+    select * from core.sentence_edits where category is distinct from 'boilerplate'
 ),
 hits as (
     select r.comparison_id, 'headline changed' as rule,
@@ -43,7 +44,9 @@ final as (
         h.rule::varchar            as rule,
         h.detail::varchar          as detail,
         c.compared_at::timestamptz as found_at,
-        c.run_id::varchar          as run_id
+        c.run_id::varchar          as run_id,
+        c.significance::varchar    as significance,
+        c.summary::varchar         as summary
     from hits h
     join revisions c using (comparison_id)
     join core.versions v on v.version_id = c.new_version_id
