@@ -28,11 +28,11 @@ measured between leftovers, never over the whole of a 300-sentence text:
 5. Leftovers from different gaps are paired when similarity >= `same`: 'moved' (with
    similarity < 1 when the moved sentence was also edited). A character-level pass in C
    (`rapidfuzz.process.cdist`) picks the candidates; words are compared for those only.
-6. Leftovers that are each other's best match by weighted word overlap (each word weighs
-   log(n / df), df its count among the sentences of both texts, so "said" and "the" weigh
-   little) of at least `loose` (0.5) are 'changed': a sentence rewritten in place, or moved
-   and edited (then `moved` is true). A pair must be mutual best, so an unrelated sentence
-   is never paired.
+6. Leftovers that are each other's best match by content-word overlap (|A & B| / max(|A|,
+   |B|) over words of 4+ letters that are not function words such as "said", two or more
+   shared) of at least `loose` (0.5) are 'changed': a sentence rewritten in place, or moved
+   and edited (then `moved` is true). A pair must be mutual best, so an unrelated
+   sentence is never paired.
 7. What is left is 'added' or 'removed'.
 
 Page furniture (`tasks.furniture`: captions, credits, advertisement slots, rights footers,
@@ -60,12 +60,11 @@ leaves a well-spaced text.
 from __future__ import annotations
 
 import difflib
-import math
 import re
 from bisect import bisect_right
 from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -99,6 +98,7 @@ _BARE_DATELINE = re.compile(
     rf"^(?:{_PLACE}\s*{_AGENCY}\s*[:\-]*|{_PLACE}\s*[:\-]+|{_AGENCY}\s*[:\-]*)$"
 )
 _LEADING_DASH = re.compile(r"^[:\-]+\s+")
+_WORD = re.compile(r"[^\W_]+")
 _PUNCTUATION = str.maketrans(dict.fromkeys("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", " "))
 # Sentences that might be boilerplate or open with a dateline (a word in capitals, a place
 # before an agency in brackets, or the dash a split-off dateline left behind): one scan over
@@ -112,7 +112,7 @@ _SUSPECT = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # not frozen: a frozen __init__ costs 40% more
 class SentenceEdit:
     """One row of an alignment: an aligned pair, or a sentence only one side has."""
 
@@ -179,10 +179,14 @@ def comparison_key(norm: str) -> str:
     return _LEADING_DASH.sub("", norm).strip()
 
 
-def _suspects(norms: list[str]) -> set[int]:
+def _openings(norms: list[str]) -> str:
+    """The first 48 characters of each, one a line: comparison forms never hold a newline."""
+    return "\n".join([norm[:48] for norm in norms])
+
+
+def _suspects(norms: list[str], openings: str | None = None) -> set[int]:
     """Indices of the comparison forms that may be boilerplate or open with a dateline."""
-    # the first 48 characters of each, one a line: comparison forms never hold a newline
-    text = "\n" + "\n".join([norm[:48] for norm in norms])
+    text = "\n" + (_openings(norms) if openings is None else openings)
     found: set[int] = set()
     line = pos = 0
     for m in _SUSPECT.finditer(text):  # a match starts at the newline before its sentence
@@ -227,18 +231,19 @@ class _Side:
         """The side of `sentences`; those `like` also has are judged as they were there.
         Page furniture (and sentences whose hash is in `furniture`) is set aside."""
         norms = [s.norm for s in sentences]
-        aside = furniture_indices(norms)
+        openings = _openings(norms)
+        aside = furniture_indices(norms, openings)
         if furniture:
             aside.update(k for k, s in enumerate(sentences) if s.hash in furniture)
+        set_aside = [sentences[k] for k in sorted(aside)]
         if aside:
-            kept = [s for k, s in enumerate(sentences) if k not in aside]
-            side = cls.of(kept, like)
-            side.furniture = [sentences[k] for k in sorted(aside)]
-            return side
+            sentences = [s for k, s in enumerate(sentences) if k not in aside]
+            norms = [s.norm for s in sentences]
+            openings = None
         hashes = [s.hash for s in sentences]
-        side = cls(list(sentences), norms, hashes, set(hashes))
+        side = cls(list(sentences), norms, hashes, set(hashes), furniture=set_aside)
         if like is None:
-            suspects = _suspects(side.keys)
+            suspects = _suspects(side.keys, openings)
         else:
             fresh = [k for k, h in enumerate(hashes) if h not in like.given]
             suspects = {fresh[k] for k in _suspects([side.keys[k] for k in fresh])}
@@ -458,33 +463,70 @@ def _pairing(old: _Side, new: _Side, same: float, change: float, loose: float) -
     return _Pairing(blocks, links)
 
 
-def _weights(old: _Side, new: _Side, olds: list[int], news: list[int]) -> dict[str, float]:
-    """log(n / df) of every lower-cased word, df over all sentences of both sides."""
-    df: dict[str, int] = defaultdict(int)
-    for side in (old, new):
-        for k in range(len(side.keys)):
-            for w in {w.lower() for w in side.words(k)}:
-                df[w] += 1
-    n = len(old.keys) + len(new.keys) + 1
-    return {w: math.log(n / c) for w, c in df.items()}
+# Function words left out of the overlap of leftovers (with every word of 1-3 letters).
+_FUNCTION_WORDS = frozenset(
+    [
+        "said",
+        "says",
+        "with",
+        "from",
+        "that",
+        "this",
+        "have",
+        "were",
+        "would",
+        "their",
+        "there",
+        "which",
+        "about",
+        "after",
+        "been",
+        "they",
+        "will",
+        "into",
+        "also",
+        "more",
+        "than",
+        "when",
+        "what",
+        "them",
+        "then",
+        "these",
+        "those",
+        "some",
+        "such",
+        "only",
+        "other",
+        "over",
+        "could",
+        "should",
+        "being",
+        "where",
+        "while",
+        "because",
+        "before",
+    ]
+)
+
+
+def _content(norm: str) -> set[str]:
+    return {w for w in _WORD.findall(norm.lower()) if len(w) > 3 and w not in _FUNCTION_WORDS}
 
 
 def _loose_links(
     olds: list[int], news: list[int], old: _Side, new: _Side, floor: float
 ) -> list[_Link]:
-    """Pair leftovers that are each other's best match by weighted word overlap >= floor."""
+    """Pair leftovers that are each other's best match by content-word overlap >= floor
+    (|A & B| / max(|A|, |B|), at least two words shared)."""
     if not olds or not news or floor > 1:
         return []
-    weight = _weights(old, new, olds, news)
-    bags_o = [{w.lower() for w in old.words(i)} for i in olds]
-    bags_n = [{w.lower() for w in new.words(j)} for j in news]
-    mass_o = [sum(weight[w] for w in b) for b in bags_o]
-    mass_n = [sum(weight[w] for w in b) for b in bags_n]
+    bags_o = [_content(old.keys[i]) for i in olds]
+    bags_n = [_content(new.keys[j]) for j in news]
     score = np.zeros((len(olds), len(news)))
     for r, bo in enumerate(bags_o):
         for c, bn in enumerate(bags_n):
-            if mass_o[r] and mass_n[c] and (shared := bo & bn):
-                score[r, c] = sum(weight[w] for w in shared) / max(mass_o[r], mass_n[c])
+            if len(shared := bo & bn) >= 2:
+                score[r, c] = len(shared) / max(len(bo), len(bn))
     links = []
     for r in range(len(olds)):
         c = int(np.argmax(score[r]))
@@ -590,23 +632,34 @@ def _align(old: _Side, new: _Side, same: float, change: float, loose: float) -> 
 def _with_furniture(
     rows: list[SentenceEdit], old: list[Sentence], new: list[Sentence]
 ) -> list[SentenceEdit]:
-    """`rows` with a 'boilerplate' row for each furniture sentence only one side has, after
-    the row of the sentence before it on its side."""
-    old_hashes, new_hashes = {s.hash for s in old}, {s.hash for s in new}
-    extra = [
-        (s.sentence_no, 0, SentenceEdit("removed", s.sentence_no, None, s.text, None, 0.0))
-        for s in old
-        if s.hash not in new_hashes
-    ] + [
-        (s.sentence_no, 1, SentenceEdit("added", None, s.sentence_no, None, s.text, 0.0))
-        for s in new
-        if s.hash not in old_hashes
-    ]
-    if not extra:
+    """`rows` with a row for each furniture sentence, after the row of the sentence before it
+    on its side: 'same' when both sides have it, else 'added' or 'removed' labelled
+    'boilerplate'."""
+    if not old and not new:
         return rows
+    waiting: dict[str, deque[Sentence]] = defaultdict(deque)
+    for s in old:
+        waiting[s.hash].append(s)
+    extra = []
+    for s in new:
+        if queue := waiting.get(s.hash):
+            o = queue.popleft()
+            extra.append(
+                (
+                    1,
+                    s.sentence_no,
+                    SentenceEdit("same", o.sentence_no, s.sentence_no, o.text, s.text, 1.0),
+                )
+            )
+        else:
+            e = SentenceEdit("added", None, s.sentence_no, None, s.text, 0.0, **_FURNITURE)
+            extra.append((1, s.sentence_no, e))
+    for queue in waiting.values():
+        for o in queue:
+            e = SentenceEdit("removed", o.sentence_no, None, o.text, None, 0.0, **_FURNITURE)
+            extra.append((0, o.sentence_no, e))
     out = list(rows)
-    for no, side, e in sorted(extra, key=lambda x: (x[1], x[0])):
-        e = replace(e, category="boilerplate", significance="minor", rule="page furniture")
+    for side, no, e in sorted(extra, key=lambda x: (x[0], x[1])):
         at = 0
         for k, r in enumerate(out):
             mine = r.old_sentence_no if side == 0 else r.new_sentence_no
@@ -614,6 +667,9 @@ def _with_furniture(
                 at = k + 1
         out.insert(at, e)
     return out
+
+
+_FURNITURE = {"category": "boilerplate", "significance": "minor", "rule": "page furniture"}
 
 
 # ---------------------------------------------------------------- phrases

@@ -27,12 +27,46 @@ _PATTERNS = re.compile(
     )$""",
     re.I | re.X,
 )
-# Words one of the patterns needs: one scan over all sentences finds the few to check.
-_CUES = re.compile(
-    r"photo|image|picture|video|graphic|illustration|\bap\b|afp|reuters|getty|epa|dpa"
-    r"|advertisement|continue|read more|related|see also|share|follow|sign up|subscribe"
-    r"|contributed|this material",
-    re.I,
+# The first words a pattern can open with: only sentences opening with one of them, or
+# holding "contributed", are checked against the patterns.
+_OPENERS = frozenset(
+    [
+        "photo",
+        "photos",
+        "photograph",
+        "photographs",
+        "image",
+        "images",
+        "picture",
+        "pictures",
+        "video",
+        "videos",
+        "graphic",
+        "graphics",
+        "illustration",
+        "illustrations",
+        "ap",
+        "afp",
+        "reuters",
+        "getty",
+        "epa",
+        "dpa",
+        "advertisement",
+        "continue",
+        "skip",
+        "read",
+        "related",
+        "see",
+        "share",
+        "follow",
+        "sign",
+        "subscribe",
+        "this",
+    ]
+)
+_OPENING = re.compile(
+    r"^(?:" + "|".join(sorted(_OPENERS, key=len, reverse=True)) + r"|this material)\b",
+    re.I | re.M,
 )
 
 
@@ -41,17 +75,22 @@ def is_furniture(norm: str) -> bool:
     return len(norm) < 240 and bool(_PATTERNS.match(norm))
 
 
-def furniture_indices(norms: list[str]) -> set[int]:
-    """Indices of the comparison forms that are furniture (one scan finds the candidates)."""
-    text = "\n".join(n[:240] for n in norms)
-    found: set[int] = set()
-    starts = [0]
-    for n in norms[:-1]:
-        starts.append(starts[-1] + min(len(n), 240) + 1)
-    k = 0
-    for m in _CUES.finditer(text):
-        while k + 1 < len(starts) and starts[k + 1] <= m.start():
-            k += 1
-        if k not in found and is_furniture(norms[k]):
-            found.add(k)
+def furniture_indices(norms: list[str], openings: str | None = None) -> set[int]:
+    """Indices of the comparison forms that are furniture: one scan over their openings
+    (`openings`: the first 16+ characters of each, one a line; a comparison form holds no
+    newline) and one search for "contributed" find the few candidates; only those are
+    checked against the patterns."""
+    if openings is None:
+        openings = "\n".join([n[:16] for n in norms])
+    hits = {openings.count("\n", 0, m.start()) for m in _OPENING.finditer(openings)}
+    text = "\n".join(norms)
+    hits.update(text.count("\n", 0, pos) for pos in _find_all(text, "contributed"))
+    return {k for k in hits if is_furniture(norms[k])}
+
+
+def _find_all(text: str, word: str) -> list[int]:
+    found, pos = [], text.find(word)
+    while pos >= 0:
+        found.append(pos)
+        pos = text.find(word, pos + 1)
     return found
