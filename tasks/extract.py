@@ -181,7 +181,8 @@ def extract_text(doc: Document) -> Extracted | Reject:
         language=fields["language"],
         paragraphs=paragraphs,
         extractor=fields["extractor"],
-        seen_at=doc.seen_at or parse_datetime(fields.get("seen_at")),
+        seen_at=(parse_datetime(doc.seen_at) if isinstance(doc.seen_at, str) else doc.seen_at)
+        or parse_datetime(fields.get("seen_at")),
     )
 
 

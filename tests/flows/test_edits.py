@@ -272,3 +272,33 @@ def test_every_edit_has_a_category_significance_and_rule_and_notable_changes_fil
     assert query(
         db, "select rule from notable_changes where significance = 'major' order by rule"
     ) == [("correction added",)]
+
+
+def test_records_carry_their_own_capture_time(tmp_path):
+    """JSON Lines and CSV records with `seen_at` (or `fetched_at`, `crawled_at`), in one
+    ingest and out of order, become versions in capture order."""
+    import csv
+    import json
+
+    db, src = tmp_path / "w.duckdb", tmp_path / "in"
+    texts = [
+        " ".join(FERRY),
+        " ".join([*FERRY[:4], "Islanders had asked for a Sunday service for years."]),
+        " ".join([*FERRY[:4], "Islanders had asked for it for years.", "More soon."]),
+    ]
+    lines = [
+        {"url": URL, "text": texts[2], "seen_at": "2026-03-01T10:00:00Z"},
+        {"url": URL, "text": texts[0], "fetched_at": "2026-03-01T08:00:00+00:00"},
+    ]
+    write(src / "crawl.jsonl", "\n".join(json.dumps(x) for x in lines) + "\n")
+    with (src / "later.csv").open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["url", "text", "crawled_at"])
+        w.writerow([URL, texts[1], "Sun, 01 Mar 2026 09:00:00 +0000"])
+    run([src], db, workers=0)
+    hour = "select version_no, hour(seen_at), valid_to is null from versions order by 1"
+    assert query(db, hour) == [(1, 8, False), (2, 9, False), (3, 10, True)]
+    steps = """select o.version_no, n.version_no from comparisons c
+               join versions o on o.version_id = c.old_version_id
+               join versions n on n.version_id = c.new_version_id order by all"""
+    assert query(db, steps) == [(1, 2), (2, 3)]
