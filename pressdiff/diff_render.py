@@ -10,7 +10,6 @@ from rich.text import Text
 
 from pressdiff.render import visible
 from tasks.align import Comparison, SentenceEdit, phrase_ops
-from tasks.typography import comparison_form
 
 REMOVED = "red strike"
 INSERTED = "green"
@@ -20,7 +19,7 @@ _MARK = {"same": "  ", "changed": "~ ", "moved": "↕ ", "added": "+ ", "removed
 def inline_diff(old: str, new: str, *, markers: bool = False) -> Text:
     """`new` with the words of `old` it dropped (struck, red) and the ones it added (green);
     with `markers` (for output without colour), as `[-dropped-]{+added+}` like git's."""
-    a, b = comparison_form(old), comparison_form(new)
+    a, b = old, new  # as published: phrase_ops compares the words' comparison forms
     out, j = Text(), 0
     for os_, oe, ns, ne in phrase_ops(a, b):
         out.append(visible(b[j:ns]))

@@ -28,7 +28,17 @@ measured between leftovers, never over the whole of a 300-sentence text:
 5. Leftovers from different gaps are paired when similarity >= `same`: 'moved' (with
    similarity < 1 when the moved sentence was also edited). A character-level pass in C
    (`rapidfuzz.process.cdist`) picks the candidates; words are compared for those only.
-6. What is left is 'added' or 'removed'.
+6. Leftovers that are each other's best match by content-word overlap (|A & B| / max(|A|,
+   |B|) over words of 4+ letters that are not function words such as "said", two or more
+   shared) of at least `loose` (0.5) are 'changed': a sentence rewritten in place, or moved
+   and edited (then `moved` is true). A pair must be mutual best, so an unrelated
+   sentence is never paired.
+7. What is left is 'added' or 'removed'.
+
+Page furniture (`tasks.furniture`: captions, credits, advertisement slots, rights footers,
+and each site's own boilerplate given as `furniture` hashes) takes no part in the pairing:
+furniture only one side has gets an 'added' or 'removed' row labelled 'boilerplate' and is
+counted in `n_boilerplate`, never as an editorial edit.
 
 The pairing is worked out in one canonical orientation (the side whose hash list sorts
 first is taken as "old"), so comparing B with A is exactly the mirror of comparing A with B:
@@ -37,12 +47,14 @@ added and removed swap, splits become merges, and every tie is broken the same w
 Rows come in reading order of the new text; a removed sentence is placed right after the row
 of the old sentence that preceded it (at the top when none did).
 
-`phrase_edits(old_norm, new_norm)` gives the smallest word-level (removed, inserted) spans,
-taken from the comparison forms (`phrase_edits_for` uses the comparison keys, so a dateline
-is never a phrase edit; a split or merge is diffed as one joined text and each edit is
-credited to the sentence it falls in): a substitution spans whole tokens ("Islamic State" ->
-"Daesh"); a pure deletion or insertion also carries one separating space when it stands
-between spaces ("Islamist " -> ""), so that taking it out leaves a well-spaced text.
+`phrase_edits(old, new)` gives the smallest word-level (removed, inserted) spans, cut from
+the texts as published and found by comparing their words' comparison forms, so a curly
+quote is never an edit yet an edit shows what was published (`phrase_edits_for` leaves out
+a leading dateline, so a dateline is never a phrase edit; a split or merge is diffed as one
+joined text and each edit is credited to the sentence it falls in): a substitution spans
+whole tokens ("Islamic State" -> "Daesh"); a pure deletion or insertion also carries one
+separating space when it stands between spaces ("Islamist " -> ""), so that taking it out
+leaves a well-spaced text.
 """
 
 from __future__ import annotations
@@ -60,13 +72,15 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
 from tasks.article import Sentence
+from tasks.categories import categorize, summarize
 from tasks.datelines import split_dateline
+from tasks.furniture import furniture_indices
 from tasks.shingles import containment, jaccard, shingles_of
 from tasks.typography import comparison_form, text_hash
 
 Kind = Literal["same", "changed", "added", "removed", "moved"]
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)+|\w+(?:['.\-]+\w+)*|[^\w\s]+")
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)+|\w+(?:['’‘´.\-‐‑]+\w+)*|[^\w\s]+")
 _BOILERPLATE = re.compile(
     r"""^[(\[]?\s*(?:
         (?:additional\s+)?(?:reporting|writing|editing|compiled|research|graphics?|photos?
@@ -84,6 +98,7 @@ _BARE_DATELINE = re.compile(
     rf"^(?:{_PLACE}\s*{_AGENCY}\s*[:\-]*|{_PLACE}\s*[:\-]+|{_AGENCY}\s*[:\-]*)$"
 )
 _LEADING_DASH = re.compile(r"^[:\-]+\s+")
+_WORD = re.compile(r"[^\W_]+")
 _PUNCTUATION = str.maketrans(dict.fromkeys("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", " "))
 # Sentences that might be boilerplate or open with a dateline (a word in capitals, a place
 # before an agency in brackets, or the dash a split-off dateline left behind): one scan over
@@ -97,7 +112,7 @@ _SUSPECT = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # not frozen: a frozen __init__ costs 40% more
 class SentenceEdit:
     """One row of an alignment: an aligned pair, or a sentence only one side has."""
 
@@ -109,6 +124,10 @@ class SentenceEdit:
     # word-level Indel ratio in [0, 1]: 1.0 for exact matches, 0.0 for added and removed;
     # the rows of a split or merge carry the similarity of the joined sentences
     similarity: float
+    moved: bool = False  # a 'changed' sentence that also changed place
+    category: str | None = None  # see tasks.categories; 'boilerplate' for page furniture
+    significance: str | None = None
+    rule: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +154,9 @@ class Comparison:
     title_changed: bool
     edits: tuple[SentenceEdit, ...]
     phrases: tuple[PhraseEdit, ...]
+    n_boilerplate: int = 0  # furniture rows: not counted in the other counts
+    significance: str | None = None
+    summary: str | None = None
 
 
 # ---------------------------------------------------------------- noise
@@ -157,10 +179,14 @@ def comparison_key(norm: str) -> str:
     return _LEADING_DASH.sub("", norm).strip()
 
 
-def _suspects(norms: list[str]) -> set[int]:
+def _openings(norms: list[str]) -> str:
+    """The first 48 characters of each, one a line: comparison forms never hold a newline."""
+    return "\n".join([norm[:48] for norm in norms])
+
+
+def _suspects(norms: list[str], openings: str | None = None) -> set[int]:
     """Indices of the comparison forms that may be boilerplate or open with a dateline."""
-    # the first 48 characters of each, one a line: comparison forms never hold a newline
-    text = "\n" + "\n".join([norm[:48] for norm in norms])
+    text = "\n" + (_openings(norms) if openings is None else openings)
     found: set[int] = set()
     line = pos = 0
     for m in _SUSPECT.finditer(text):  # a match starts at the newline before its sentence
@@ -186,6 +212,7 @@ class _Side:
     hashes: list[str]
     given: set[str] = field(default_factory=set)  # hashes of every sentence given
     flagged: set[str] = field(default_factory=set)  # hashes of those `_suspects` flagged
+    furniture: list[Sentence] = field(default_factory=list)  # left out of the pairing
     _words: dict[int, list[str]] = field(default_factory=dict)
 
     def words(self, i: int) -> list[str]:
@@ -195,12 +222,28 @@ class _Side:
         return found
 
     @classmethod
-    def of(cls, sentences: Sequence[Sentence], like: _Side | None = None) -> _Side:
-        """The side of `sentences`; those `like` also has are judged as they were there."""
+    def of(
+        cls,
+        sentences: Sequence[Sentence],
+        like: _Side | None = None,
+        furniture: frozenset[str] = frozenset(),
+    ) -> _Side:
+        """The side of `sentences`; those `like` also has are judged as they were there.
+        Page furniture (and sentences whose hash is in `furniture`) is set aside."""
+        norms = [s.norm for s in sentences]
+        openings = _openings(norms)
+        aside = furniture_indices(norms, openings)
+        if furniture:
+            aside.update(k for k, s in enumerate(sentences) if s.hash in furniture)
+        set_aside = [sentences[k] for k in sorted(aside)]
+        if aside:
+            sentences = [s for k, s in enumerate(sentences) if k not in aside]
+            norms = [s.norm for s in sentences]
+            openings = None
         hashes = [s.hash for s in sentences]
-        side = cls(list(sentences), [s.norm for s in sentences], hashes, set(hashes))
+        side = cls(list(sentences), norms, hashes, set(hashes), furniture=set_aside)
         if like is None:
-            suspects = _suspects(side.keys)
+            suspects = _suspects(side.keys, openings)
         else:
             fresh = [k for k, h in enumerate(hashes) if h not in like.given]
             suspects = {fresh[k] for k in _suspects([side.keys[k] for k in fresh])}
@@ -227,6 +270,7 @@ class _Link:
     news: tuple[int, ...]
     kind: Kind
     similarity: float
+    moved: bool = False
 
 
 @dataclass(slots=True)
@@ -239,7 +283,7 @@ class _Pairing:
     def mirrored(self) -> _Pairing:
         return _Pairing(
             [(b, a, size) for a, b, size in self.blocks],
-            [_Link(x.news, x.olds, x.kind, x.similarity) for x in self.links],
+            [_Link(x.news, x.olds, x.kind, x.similarity, x.moved) for x in self.links],
         )
 
 
@@ -378,7 +422,7 @@ def _far_moves(
     return links
 
 
-def _pairing(old: _Side, new: _Side, same: float, change: float) -> _Pairing:
+def _pairing(old: _Side, new: _Side, same: float, change: float, loose: float) -> _Pairing:
     """Every pairing of `old` and `new` sentences, by the steps in the module docstring."""
     blocks = [
         (a, b, size)
@@ -391,20 +435,105 @@ def _pairing(old: _Side, new: _Side, same: float, change: float) -> _Pairing:
     used_new = {x.news[0] for x in links}
     rest_old: list[int] = []
     rest_new: list[int] = []
-    for old_range, new_range in gaps:
+    gap_of: dict[tuple[str, int], int] = {}
+    for g, (old_range, new_range) in enumerate(gaps):
         olds = [i for i in old_range if i not in used_old] if used_old else list(old_range)
         news = [j for j in new_range if j not in used_new] if used_new else list(new_range)
-        if not olds or not news:
-            rest_old += olds
-            rest_new += news
-            continue
-        found = _gap_links(olds, news, old, new, change)
-        taken_old = {i for x in found for i in x.olds}
-        taken_new = {j for x in found for j in x.news}
-        links += found
-        rest_old += (i for i in olds if i not in taken_old)
-        rest_new += (j for j in news if j not in taken_new)
-    return _Pairing(blocks, links + _far_moves(rest_old, rest_new, old, new, same))
+        if olds and news:
+            found = _gap_links(olds, news, old, new, change)
+            taken_old = {i for x in found for i in x.olds}
+            taken_new = {j for x in found for j in x.news}
+            links += found
+            olds = [i for i in olds if i not in taken_old]
+            news = [j for j in news if j not in taken_new]
+        rest_old += olds
+        rest_new += news
+        gap_of.update({("old", i): g for i in olds})
+        gap_of.update({("new", j): g for j in news})
+    far = _far_moves(rest_old, rest_new, old, new, same)
+    links += far
+    if far:
+        taken_old = {x.olds[0] for x in far}
+        taken_new = {x.news[0] for x in far}
+        rest_old = [i for i in rest_old if i not in taken_old]
+        rest_new = [j for j in rest_new if j not in taken_new]
+    for x in _loose_links(rest_old, rest_new, old, new, loose):
+        x.moved = gap_of[("old", x.olds[0])] != gap_of[("new", x.news[0])]
+        links.append(x)
+    return _Pairing(blocks, links)
+
+
+# Function words left out of the overlap of leftovers (with every word of 1-3 letters).
+_FUNCTION_WORDS = frozenset(
+    [
+        "said",
+        "says",
+        "with",
+        "from",
+        "that",
+        "this",
+        "have",
+        "were",
+        "would",
+        "their",
+        "there",
+        "which",
+        "about",
+        "after",
+        "been",
+        "they",
+        "will",
+        "into",
+        "also",
+        "more",
+        "than",
+        "when",
+        "what",
+        "them",
+        "then",
+        "these",
+        "those",
+        "some",
+        "such",
+        "only",
+        "other",
+        "over",
+        "could",
+        "should",
+        "being",
+        "where",
+        "while",
+        "because",
+        "before",
+    ]
+)
+
+
+def _content(norm: str) -> set[str]:
+    return {w for w in _WORD.findall(norm.lower()) if len(w) > 3 and w not in _FUNCTION_WORDS}
+
+
+def _loose_links(
+    olds: list[int], news: list[int], old: _Side, new: _Side, floor: float
+) -> list[_Link]:
+    """Pair leftovers that are each other's best match by content-word overlap >= floor
+    (|A & B| / max(|A|, |B|), at least two words shared)."""
+    if not olds or not news or floor > 1:
+        return []
+    bags_o = [_content(old.keys[i]) for i in olds]
+    bags_n = [_content(new.keys[j]) for j in news]
+    score = np.zeros((len(olds), len(news)))
+    for r, bo in enumerate(bags_o):
+        for c, bn in enumerate(bags_n):
+            if len(shared := bo & bn) >= 2:
+                score[r, c] = len(shared) / max(len(bo), len(bn))
+    links = []
+    for r in range(len(olds)):
+        c = int(np.argmax(score[r]))
+        if score[r, c] >= floor and int(np.argmax(score[:, c])) == r:
+            sim = fuzz.ratio(old.words(olds[r]), new.words(news[c])) / 100.0
+            links.append(_Link((olds[r],), (news[c],), "changed", sim))
+    return links
 
 
 # ---------------------------------------------------------------- rows
@@ -421,7 +550,9 @@ def _link_rows(pairing: _Pairing, old: _Side, new: _Side) -> dict[int, list[Sent
             for i in sorted(x.olds):
                 o = old.sentences[i]
                 at_new[j].append(
-                    SentenceEdit(x.kind, o.sentence_no, n.sentence_no, o.text, n.text, x.similarity)
+                    SentenceEdit(
+                        x.kind, o.sentence_no, n.sentence_no, o.text, n.text, x.similarity, x.moved
+                    )
                 )
     return at_new
 
@@ -433,7 +564,7 @@ def _placement(pairing: _Pairing, n_old: int) -> list[int]:
         place[a : a + size] = range(b, b + size)
     for x in pairing.links:
         for i in x.olds:
-            place[i] = _ELSEWHERE if x.kind == "moved" else max(x.news)
+            place[i] = _ELSEWHERE if x.kind == "moved" or x.moved else max(x.news)
     return place
 
 
@@ -469,29 +600,84 @@ def _rows(pairing: _Pairing, old: _Side, new: _Side) -> list[SentenceEdit]:
 
 
 def align(
-    old: Sequence[Sentence], new: Sequence[Sentence], *, same: float = 0.9, change: float = 0.5
+    old: Sequence[Sentence],
+    new: Sequence[Sentence],
+    *,
+    same: float = 0.9,
+    change: float = 0.5,
+    loose: float = 0.5,
+    furniture: frozenset[str] = frozenset(),
 ) -> list[SentenceEdit]:
     """How `new` differs from `old`, one row per sentence (see the module docstring).
 
     `change` is the least similarity for two sentences of the same gap to count as one
-    changed sentence; `same` the least for a sentence found elsewhere to count as moved.
+    changed sentence; `same` the least for a sentence found elsewhere to count as moved;
+    `loose` the least weighted word overlap for leftovers that are each other's best match
+    to count as changed (above 1: never). `furniture`: hashes of sentences that are page
+    furniture (a site's boilerplate).
     """
-    old_side = _Side.of(old)
-    return _align(old_side, _Side.of(new, like=old_side), same, change)
+    old_side = _Side.of(old, furniture=furniture)
+    return _align(old_side, _Side.of(new, like=old_side, furniture=furniture), same, change, loose)
 
 
-def _align(old: _Side, new: _Side, same: float, change: float) -> list[SentenceEdit]:
-    """`align` on prepared sides, paired in the canonical orientation."""
+def _align(old: _Side, new: _Side, same: float, change: float, loose: float) -> list[SentenceEdit]:
+    """`align` on prepared sides, paired in the canonical orientation, furniture placed."""
     if old.hashes <= new.hashes:
-        return _rows(_pairing(old, new, same, change), old, new)
-    return _rows(_pairing(new, old, same, change).mirrored(), old, new)
+        rows = _rows(_pairing(old, new, same, change, loose), old, new)
+    else:
+        rows = _rows(_pairing(new, old, same, change, loose).mirrored(), old, new)
+    return _with_furniture(rows, old.furniture, new.furniture)
+
+
+def _with_furniture(
+    rows: list[SentenceEdit], old: list[Sentence], new: list[Sentence]
+) -> list[SentenceEdit]:
+    """`rows` with a row for each furniture sentence, after the row of the sentence before it
+    on its side: 'same' when both sides have it, else 'added' or 'removed' labelled
+    'boilerplate'."""
+    if not old and not new:
+        return rows
+    waiting: dict[str, deque[Sentence]] = defaultdict(deque)
+    for s in old:
+        waiting[s.hash].append(s)
+    extra = []
+    for s in new:
+        if queue := waiting.get(s.hash):
+            o = queue.popleft()
+            extra.append(
+                (
+                    1,
+                    s.sentence_no,
+                    SentenceEdit("same", o.sentence_no, s.sentence_no, o.text, s.text, 1.0),
+                )
+            )
+        else:
+            e = SentenceEdit("added", None, s.sentence_no, None, s.text, 0.0, **_FURNITURE)
+            extra.append((1, s.sentence_no, e))
+    for queue in waiting.values():
+        for o in queue:
+            e = SentenceEdit("removed", o.sentence_no, None, o.text, None, 0.0, **_FURNITURE)
+            extra.append((0, o.sentence_no, e))
+    out = list(rows)
+    for side, no, e in sorted(extra, key=lambda x: (x[0], x[1])):
+        at = 0
+        for k, r in enumerate(out):
+            mine = r.old_sentence_no if side == 0 else r.new_sentence_no
+            if mine is not None and mine < no:
+                at = k + 1
+        out.insert(at, e)
+    return out
+
+
+_FURNITURE = {"category": "boilerplate", "significance": "minor", "rule": "page furniture"}
 
 
 # ---------------------------------------------------------------- phrases
 
 
-def _spans(norm: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _TOKEN.finditer(norm)]
+def _spans(text: str) -> list[tuple[int, int]]:
+    """Token spans of `text`, without tokens that are only invisible characters."""
+    return [m.span() for m in _TOKEN.finditer(text) if comparison_form(m.group())]
 
 
 def _pad(text: str, start: int, end: int) -> tuple[int, int]:
@@ -505,22 +691,26 @@ def _pad(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def phrase_ops(old_norm: str, new_norm: str) -> list[tuple[int, int, int, int]]:
-    """The (old_start, old_end, new_start, new_end) character spans of `phrase_edits`."""
-    a, b = _spans(old_norm), _spans(new_norm)
+def phrase_ops(old: str, new: str) -> list[tuple[int, int, int, int]]:
+    """The (old_start, old_end, new_start, new_end) character spans of `phrase_edits`:
+    spans of the texts given, found by comparing the comparison forms of their tokens."""
+    a, b = _spans(old), _spans(new)
     matcher = difflib.SequenceMatcher(
-        None, [old_norm[s:e] for s, e in a], [new_norm[s:e] for s, e in b], autojunk=False
+        None,
+        [comparison_form(old[s:e]) for s, e in a],
+        [comparison_form(new[s:e]) for s, e in b],
+        autojunk=False,
     )
     ops = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        os_, oe = (a[i1][0], a[i2 - 1][1]) if i2 > i1 else _at(a, i1, old_norm)
-        ns, ne = (b[j1][0], b[j2 - 1][1]) if j2 > j1 else _at(b, j1, new_norm)
+        os_, oe = (a[i1][0], a[i2 - 1][1]) if i2 > i1 else _at(a, i1, old)
+        ns, ne = (b[j1][0], b[j2 - 1][1]) if j2 > j1 else _at(b, j1, new)
         if tag == "delete":
-            os_, oe = _pad(old_norm, os_, oe)
+            os_, oe = _pad(old, os_, oe)
         elif tag == "insert":
-            ns, ne = _pad(new_norm, ns, ne)
+            ns, ne = _pad(new, ns, ne)
         ops.append((os_, oe, ns, ne))
     return ops
 
@@ -531,15 +721,28 @@ def _at(spans: list[tuple[int, int]], k: int, text: str) -> tuple[int, int]:
     return pos, pos
 
 
-def phrase_edits(old_norm: str, new_norm: str) -> list[tuple[str, str]]:
-    """The smallest word-level (removed, inserted) spans turning `old_norm` into `new_norm`."""
-    return [(old_norm[a:b], new_norm[c:d]) for a, b, c, d in phrase_ops(old_norm, new_norm)]
+def phrase_edits(old: str, new: str) -> list[tuple[str, str]]:
+    """The smallest word-level (removed, inserted) spans turning `old` into `new`, as written
+    in them; typography is not an edit."""
+    return [(old[a:b], new[c:d]) for a, b, c, d in phrase_ops(old, new)]
+
+
+def published_key(s: Sentence) -> str:
+    """The sentence as published, without the leading dateline its comparison key leaves
+    out (the comparison key itself when no suffix of the text has that form)."""
+    key = comparison_key(s.norm)
+    if key == s.norm:
+        return s.text
+    for m in _TOKEN.finditer(s.text):
+        if comparison_form(s.text[m.start() :]) == key:
+            return s.text[m.start() :]
+    return key
 
 
 def _group_phrases(olds: list[Sentence], news: list[Sentence]) -> list[PhraseEdit]:
     """Phrase edits of one old sentence split into several new ones, or the mirror."""
-    okeys = [comparison_key(s.norm) for s in olds]
-    nkeys = [comparison_key(s.norm) for s in news]
+    okeys = [published_key(s) for s in olds]
+    nkeys = [published_key(s) for s in news]
     ostarts, nstarts = _starts(okeys), _starts(nkeys)
     old_text, new_text = " ".join(okeys), " ".join(nkeys)
     out = []
@@ -598,9 +801,9 @@ def _title_changed(old_title: str | None, new_title: str | None) -> bool:
 
 
 def _counts(edits: Iterable[SentenceEdit]) -> dict[str, int]:
-    counts = dict.fromkeys(("same", "changed", "added", "removed", "moved"), 0)
+    counts = dict.fromkeys(("same", "changed", "added", "removed", "moved", "boilerplate"), 0)
     for e in edits:
-        counts[e.kind] += 1
+        counts["boilerplate" if e.category == "boilerplate" else e.kind] += 1
     return counts
 
 
@@ -613,17 +816,24 @@ def compare(
     k: int = 3,
     same: float = 0.9,
     change: float = 0.5,
+    loose: float = 0.5,
+    furniture: frozenset[str] = frozenset(),
 ) -> Comparison:
-    """The comparison of two versions: shingle overlap, aligned rows and phrase edits.
+    """The comparison of two versions: shingle overlap, aligned rows and phrase edits,
+    each row with its category and significance (`tasks.categories`).
 
-    Shingles are taken from the sentences' comparison keys, without boilerplate lines,
-    like the alignment.
+    Shingles are taken from the sentences' comparison keys, without boilerplate lines and
+    furniture, like the alignment.
     """
-    old = _Side.of(old_sentences)
-    new = _Side.of(new_sentences, like=old)
+    old = _Side.of(old_sentences, furniture=furniture)
+    new = _Side.of(new_sentences, like=old, furniture=furniture)
     old_sh, new_sh = shingles_of(old.keys, k), shingles_of(new.keys, k)
-    edits = _align(old, new, same, change)
+    edits = _align(old, new, same, change, loose)
+    phrases = phrase_edits_for(edits, old_sentences, new_sentences)
+    title_changed = _title_changed(old_title, new_title)
+    edits = categorize(edits, phrases)
     counts = _counts(edits)
+    significance, summary = summarize(edits, title_changed)
     return Comparison(
         jaccard=jaccard(old_sh, new_sh),
         containment=containment(new_sh, old_sh),
@@ -632,7 +842,10 @@ def compare(
         n_added=counts["added"],
         n_removed=counts["removed"],
         n_moved=counts["moved"],
-        title_changed=_title_changed(old_title, new_title),
+        title_changed=title_changed,
         edits=tuple(edits),
-        phrases=tuple(phrase_edits_for(edits, old_sentences, new_sentences)),
+        phrases=tuple(phrases),
+        n_boilerplate=counts["boilerplate"],
+        significance=significance,
+        summary=summary,
     )

@@ -50,7 +50,7 @@ class Document:
     title: str | None = None
     byline: str | None = None
     published_at: str | None = None
-    seen_at: datetime | None = None
+    seen_at: datetime | str | None = None  # a record's own capture time is text until parsed
 
 
 @pickles_by_fields

@@ -1,8 +1,10 @@
 """Header lines and datelines: the parts of a text that are fields, not prose.
 
 A plain-text article may open with header lines (`date 2017-02-08`, `title: ...`) and its
-first paragraph with a dateline (`ANKARA (Reuters) -`, `ANKARA:`, `WASHINGTON, Feb 8 (AP) —`).
-Both are lifted out so that they never count as edits.
+first paragraph with a dateline (`ANKARA (Reuters) -`, `ANKARA:`, `WASHINGTON, Feb 8 (AP) —`,
+`JANESVILLE, Wis. —`). Both are lifted out so that they never count as edits. A page may put
+a caption or a credit before the paragraph with the dateline ("Photo", "Getty Images"): the
+dateline is looked for after up to three such short paragraphs too.
 """
 
 from __future__ import annotations
@@ -81,3 +83,23 @@ def split_dateline(paragraph: str) -> tuple[str | None, str]:
     if not m or len(paragraph) - m.end() < 20:
         return None, paragraph
     return m.group("dateline").strip(), paragraph[m.end() :]
+
+
+_CAPTION_WORDS = 8  # a paragraph of this many words or fewer, with no full stop, is a caption
+_CAPTIONS = 3
+
+
+def _is_caption(paragraph: str) -> bool:
+    return len(paragraph.split()) <= _CAPTION_WORDS and not paragraph.rstrip().endswith(".")
+
+
+def lift_dateline(paragraphs: list[str]) -> tuple[str | None, list[str]]:
+    """(dateline, paragraphs without it): the dateline opens the first paragraph, or the
+    first after up to three short caption or credit paragraphs, which are kept."""
+    for k, paragraph in enumerate(paragraphs[: _CAPTIONS + 1]):
+        dateline, rest = split_dateline(paragraph)
+        if dateline is not None:
+            return dateline, [*paragraphs[:k], rest, *paragraphs[k + 1 :]]
+        if not _is_caption(paragraph):
+            break
+    return None, paragraphs

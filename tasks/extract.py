@@ -28,7 +28,7 @@ from pressdiff.errors import InputError
 from pressdiff.settings import cores
 from tasks.article import Article, Document, InputRef, Reject, Sighting, pickles_by_fields
 from tasks.canonical_url import canonical_url, http_url, site_of
-from tasks.datelines import split_dateline, split_header
+from tasks.datelines import lift_dateline, split_header
 from tasks.read import os_reason, read_ref
 from tasks.segment import split_paragraphs, split_sentences
 from tasks.typography import comparison_form, text_hash, words
@@ -201,8 +201,7 @@ def _body(paragraphs: list[str], *titles: str | None) -> tuple[str | None, list[
         paragraphs = paragraphs[1:]
     if not paragraphs:
         return None, paragraphs
-    dateline, first = split_dateline(paragraphs[0])
-    return dateline, [first, *paragraphs[1:]] if dateline else paragraphs
+    return lift_dateline(paragraphs)
 
 
 @pickles_by_fields
@@ -246,7 +245,8 @@ def extract_text(doc: Document) -> Extracted | Reject:
         language=fields["language"],
         paragraphs=paragraphs,
         extractor=fields["extractor"],
-        seen_at=doc.seen_at or parse_datetime(fields.get("seen_at")),
+        seen_at=(parse_datetime(doc.seen_at) if isinstance(doc.seen_at, str) else doc.seen_at)
+        or parse_datetime(fields.get("seen_at")),
     )
 
 

@@ -104,7 +104,12 @@ def compare_versions(
     results = []
     for old_id, new_id in pairs:
         old, new = versions[old_id], versions[new_id]
-        c = compare(old.title, old.sentences, new.title, new.sentences, same=same, change=change)
+        c = compare(
+            *(old.title, old.sentences, new.title, new.sentences),
+            same=same,
+            change=change,
+            furniture=old.furniture | new.furniture,
+        )
         results.append((old_id, new_id, relation, c))
         progress.advance("compare", 1, len(pairs))
     return store_comparisons(con, results, run_id, datetime.now(UTC))

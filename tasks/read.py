@@ -40,6 +40,7 @@ _FIELDS = {
     "byline": ("byline", "author", "authors"),
     "html": ("html", "raw_html", "content_html"),
     "text": ("text", "body", "content", "article", "articleBody", "maintext"),
+    "seen_at": ("seen_at", "fetched_at", "crawled_at"),  # the capture time of this record
 }
 csv.field_size_limit(2**31 - 1)
 
@@ -234,6 +235,7 @@ def document_from_record(record: object, source: str, key: str) -> Document | Re
         title=_pick(record, "title"),
         byline=_pick(record, "byline"),
         published_at=_pick(record, "published_at"),
+        seen_at=_pick(record, "seen_at"),  # text: parsed with the other dates in extraction
     )
 
 

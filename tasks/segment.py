@@ -2,6 +2,10 @@
 
 Sentences come from syntok, a rule-based segmenter that needs no model download and knows
 abbreviations ("U.S.", "Gen.", "p.m."); each sentence keeps its text exactly as published.
+syntok does not split at the full stops of Chinese and Japanese (。！？) or at the danda of
+Devanagari (।): sentences are split there afterwards. A dash right after a sentence's end
+("JANESVILLE, Wis. — The ...") continues that sentence. A "sentence" with no letter or digit
+in it (a bullet, a lone quote mark) is not a sentence: it is left out, so it is never an edit.
 """
 
 from __future__ import annotations
@@ -65,6 +69,7 @@ _PLAIN_END = re.compile(
     rf"(?=\s+[\"\u201c\u2018']?([A-Z][a-z]*))"
 )
 _NOT_PLAIN = State.abbreviations | State.months | _TITLES
+_DASHES = frozenset("-‐‑‒–—―")
 
 
 def _plain_spans(paragraph: str) -> list[tuple[int, int]] | None:
@@ -87,6 +92,22 @@ def _sentence_spans(paragraph: str) -> list[tuple[int, int]]:
     return _plain_spans(paragraph) or syntok_spans(paragraph)
 
 
+# The end of a sentence in Chinese or Japanese (no space follows) or in Devanagari.
+_WIDE_END = re.compile(r"[。！？｡]++[」』）〕】》〉\"”’)]*+(?![とっ])|[।॥](?=\s)")
+_HAS_WORD = re.compile(r"[^\W_]")
+
+
+def _wide_spans(paragraph: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The span (start, end) cut after every 。！？ or । inside it."""
+    spans = []
+    for m in _WIDE_END.finditer(paragraph, start, end):
+        if paragraph[m.end() : end].strip():
+            spans.append((start, m.end()))
+            start = m.end()
+    spans.append((start, end))
+    return spans
+
+
 def syntok_spans(paragraph: str) -> list[tuple[int, int]]:
     """Where syntok puts the sentences of `paragraph` (title abbreviations rejoined)."""
     spans: list[tuple[int, int]] = []
@@ -94,7 +115,10 @@ def syntok_spans(paragraph: str) -> list[tuple[int, int]]:
         for sentence in para:
             start = sentence[0].offset
             end = sentence[-1].offset + len(sentence[-1].value)
-            if spans and _TITLE_END.search(paragraph[spans[-1][0] : spans[-1][1]]):
+            if spans and (
+                _TITLE_END.search(paragraph[spans[-1][0] : spans[-1][1]])
+                or sentence[0].value in _DASHES
+            ):
                 spans[-1] = (spans[-1][0], end)
             else:
                 spans.append((start, end))
@@ -105,10 +129,13 @@ def split_sentences(paragraphs: list[str]) -> list[Sentence]:
     """Every sentence of `paragraphs`, numbered from 1, with its paragraph number."""
     out: list[Sentence] = []
     for paragraph_no, paragraph in enumerate(paragraphs, start=1):
-        for start, end in _sentence_spans(paragraph):
+        spans = _sentence_spans(paragraph)
+        if _WIDE_END.search(paragraph):
+            spans = [piece for span in spans for piece in _wide_spans(paragraph, *span)]
+        for start, end in spans:
             text = paragraph[start:end].strip()
             norm = comparison_form(text)
-            if not norm:
+            if not _HAS_WORD.search(norm):
                 continue
             out.append(Sentence(len(out) + 1, paragraph_no, text, norm, text_hash(norm)))
     return out

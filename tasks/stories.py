@@ -9,8 +9,9 @@ where `containment` is the share of the smaller text's shingles found in the oth
 second test is the one a republication passes: the seed's copy keeps under half of the wire
 story (Jaccard 0.42) but 93% of its shingles are in the wire story.
 
-A story is a star, never a chain: its original is the earliest published text (on a tie,
-the one that contains the others), and every other member is a verified pair *with the
+A story is a star, never a chain: its original is the earliest published text (published
+the same day: the one seen first, then the one that contains the others; dates are often
+given to the day only), and every other member is a verified pair *with the
 original*. Two unrelated articles that share one boilerplate paragraph with a third are
 never put together through it: each would have to pass verification against the same
 original, with most of its own text found there.
@@ -47,6 +48,7 @@ class Doc:
     site: str | None
     published_at: datetime | None
     norm_text: str
+    seen_at: datetime | None = None  # when this text was first seen
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,18 +243,21 @@ def _neighbours(pairs: Iterable[Pair]) -> dict[str, dict[str, Pair]]:
     return out
 
 
-def _published(doc: Doc) -> datetime:
-    ts = doc.published_at
-    if ts is None:
-        return _LATEST
+def _utc(ts: datetime) -> datetime:
     return ts if ts.tzinfo else ts.replace(tzinfo=UTC)
 
 
+def _published(doc: Doc) -> datetime:
+    return _LATEST if doc.published_at is None else _utc(doc.published_at)
+
+
 def _contains_others(doc: Doc, when: Mapping[str, datetime], near: Mapping[str, Pair]) -> int:
-    """How many same-time neighbours are contained in `doc` more than it is in them."""
+    """How many neighbours published the same day are contained in `doc` more than it is
+    in them."""
     wins = 0
+    day = when[doc.version_id].date()
     for other, pair in near.items():
-        if when[other] == when[doc.version_id]:
+        if other in when and when[other].date() == day:
             wins += pair.contained(other) > pair.contained(doc.version_id)
     return wins
 
@@ -274,13 +279,16 @@ def _effective_dates(docs: Sequence[Doc], near: Mapping[str, dict[str, Pair]]) -
 
 
 def originality_order(docs: Sequence[Doc], pairs: Iterable[Pair]) -> list[Doc]:
-    """Docs in the order they can be originals: earliest first, then the containing text."""
+    """Docs in the order they can be originals: the earliest published day first; on one day
+    the text seen first, then the earliest published, then the containing text."""
     near = _neighbours(pairs)
     when = _effective_dates(docs, near)
 
-    def key(d: Doc) -> tuple[datetime, int, int, str]:
+    def key(d: Doc) -> tuple:
+        published = when[d.version_id]
         wins = _contains_others(d, when, near.get(d.version_id, {}))
-        return (when[d.version_id], -wins, -len(d.norm_text), d.version_id)
+        seen = _utc(d.seen_at) if d.seen_at else _LATEST
+        return (published.date(), seen, published, -wins, -len(d.norm_text), d.version_id)
 
     return sorted(docs, key=key)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -15,6 +16,12 @@ from tasks.typography import stable_id
 from warehouse.store import Columns, insert_arrow
 from warehouse.transaction import transaction
 
+_SQL = Path(__file__).parent / "sql"
+_STALE_REVISIONS = (_SQL / "stale_revisions.sql").read_text()
+_SITE_BOILERPLATE = (_SQL / "site_boilerplate.sql").read_text()
+# every table keyed by comparison_id (the views notable_changes and term_swaps read them)
+_DERIVED = ("comparisons", "sentence_edits", "phrase_edits")
+
 
 @dataclass(slots=True, frozen=True)
 class StoredVersion:
@@ -23,12 +30,13 @@ class StoredVersion:
     version_id: str
     title: str | None
     sentences: tuple[Sentence, ...]
+    furniture: frozenset[str] = frozenset()  # hashes of its site's boilerplate sentences
 
 
 def load_versions(
-    con: duckdb.DuckDBPyConnection, version_ids: Iterable[str]
+    con: duckdb.DuckDBPyConnection, version_ids: Iterable[str], boilerplate_min_articles: int = 3
 ) -> dict[str, StoredVersion]:
-    """The titles and sentences of `version_ids`, in two bulk queries.
+    """The titles, sentences and site boilerplate of `version_ids`, in bulk queries.
 
     The ids are registered, not found by a replacement scan: a reader connection
     (warehouse/reader.py) has no access to Python's variables."""
@@ -44,12 +52,20 @@ def load_versions(
                FROM core.sentences SEMI JOIN wanted USING (version_id)
                ORDER BY version_id, sentence_no"""
         ).fetchall()
+        furniture: dict[str, set[str]] = {}
+        if boilerplate_min_articles > 0:
+            found = con.execute(_SITE_BOILERPLATE, {"min_articles": boilerplate_min_articles})
+            for vid, h in found.fetchall():
+                furniture.setdefault(vid, set()).add(h)
     finally:
         con.unregister("wanted")
     sentences: dict[str, list[Sentence]] = {v: [] for v in titles}
     for vid, no, para, text, norm, h in rows:
         sentences[vid].append(Sentence(no, para, text, norm, h))
-    return {v: StoredVersion(v, titles[v], tuple(s)) for v, s in sentences.items()}
+    return {
+        v: StoredVersion(v, titles[v], tuple(s), frozenset(furniture.get(v, ())))
+        for v, s in sentences.items()
+    }
 
 
 def comparison_id(old_version_id: str, new_version_id: str, relation: str) -> str:
@@ -95,6 +111,9 @@ def store_comparisons(
             n_removed=c.n_removed,
             n_moved=c.n_moved,
             title_changed=c.title_changed,
+            n_boilerplate=c.n_boilerplate,
+            significance=c.significance,
+            summary=c.summary,
             compared_at=now,
             run_id=run_id,
         )
@@ -108,6 +127,10 @@ def store_comparisons(
                 old_text=e.old_text,
                 new_text=e.new_text,
                 similarity=e.similarity,
+                moved=e.moved,
+                category=e.category,
+                significance=e.significance,
+                rule=e.rule,
             )
         for p in c.phrases:
             phrases.add(
@@ -119,11 +142,29 @@ def store_comparisons(
             )
     if not cmp:
         return 0
-    ids = pa.table({"comparison_id": cmp["comparison_id"]})  # noqa: F841
     with transaction(con):
-        for table in ("comparisons", "sentence_edits", "phrase_edits"):
-            con.execute(f"DELETE FROM core.{table} WHERE comparison_id IN (SELECT * FROM ids)")
+        _delete(con, cmp["comparison_id"])
         insert_arrow(con, "core.comparisons", cmp)
         insert_arrow(con, "core.sentence_edits", edits)
         insert_arrow(con, "core.phrase_edits", phrases)
+        pairs = zip(cmp["new_version_id"], cmp["relation"], strict=True)
+        revised = [new for new, relation in pairs if relation == "revision"]
+        if revised:
+            _delete(con, stale_revisions(con, revised))
     return len(cmp["comparison_id"])
+
+
+def stale_revisions(con: duckdb.DuckDBPyConnection, new_version_ids: list[str]) -> list[str]:
+    """Revision comparisons of the articles of `new_version_ids` whose two versions are no
+    longer consecutive: a capture that arrived late (a backfill) now stands between them."""
+    rows = con.execute(_STALE_REVISIONS, {"new_version_ids": new_version_ids}).fetchall()
+    return [r[0] for r in rows]
+
+
+def _delete(con: duckdb.DuckDBPyConnection, comparison_ids: list[str]) -> None:
+    """Delete comparisons and every row derived from them (edits, phrases)."""
+    if not comparison_ids:
+        return
+    ids = pa.table({"comparison_id": comparison_ids})  # noqa: F841
+    for table in _DERIVED:
+        con.execute(f"DELETE FROM core.{table} WHERE comparison_id IN (SELECT * FROM ids)")

@@ -138,7 +138,7 @@ def load_docs(con: duckdb.DuckDBPyConnection, version_ids: Iterable[str]) -> dic
     """The versions as stories need them."""
     wanted = _ids(version_ids)  # noqa: F841
     rows = con.execute(
-        """SELECT v.version_id, v.article_id, a.site, v.published_at, v.norm
+        """SELECT v.version_id, v.article_id, a.site, v.published_at, v.norm, v.seen_at
            FROM core.versions v JOIN core.articles a USING (article_id)
            SEMI JOIN wanted USING (version_id)"""
     ).fetchall()
@@ -159,7 +159,7 @@ def load_verification_docs(
     wanted = _ids(version_ids)  # noqa: F841
     rows = con.execute(
         """WITH w AS (
-               SELECT v.version_id, v.article_id, a.site, v.published_at
+               SELECT v.version_id, v.article_id, a.site, v.published_at, v.seen_at
                FROM core.versions v JOIN core.articles a USING (article_id)
                SEMI JOIN wanted USING (version_id)),
            ws AS (
@@ -175,7 +175,8 @@ def load_verification_docs(
                HAVING count(DISTINCT a.article_id) >= $min_articles)
            SELECT w.version_id, w.article_id, w.site, w.published_at,
                   coalesce(string_agg(ws.norm, ' ' ORDER BY ws.sentence_no)
-                           FILTER (WHERE b.sentence_hash IS NULL), '')
+                           FILTER (WHERE b.sentence_hash IS NULL), ''),
+                  w.seen_at
            FROM w
            LEFT JOIN ws USING (version_id)
            LEFT JOIN boilerplate b ON b.site = ws.site AND b.sentence_hash = ws.sentence_hash

@@ -423,9 +423,9 @@ def test_recrawls_with_real_edits_are_revisions(recrawls):
             2,
             "revision",
             34,
-            3,
             4,
             3,
+            2,
             0,
             True,
         ),
@@ -453,13 +453,13 @@ def test_recrawls_with_real_edits_are_revisions(recrawls):
            order by 1, coalesce(e.new_sentence_no, e.old_sentence_no), e.old_sentence_no""",
     )
     assert edits == [
-        # a new headline and lead, a quote and two sentences added, the old quote dropped
-        (CORRIERE, "removed", 1, None),
+        # a new headline, the old headline's quote moved down under a new lead-in (moved and
+        # edited: changed), a quote and two sentences added, the old quote dropped
         (CORRIERE, "added", None, 1),
         (CORRIERE, "changed", 2, 2),
         (CORRIERE, "removed", 3, None),
+        (CORRIERE, "changed", 1, 4),
         (CORRIERE, "removed", 4, None),
-        (CORRIERE, "added", None, 4),
         (CORRIERE, "changed", 8, 7),
         (CORRIERE, "added", None, 8),
         (CORRIERE, "added", None, 9),

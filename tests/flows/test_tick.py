@@ -130,7 +130,13 @@ def test_two_ticks_track_revisit_and_reschedule(tmp_path, site):
     (post,) = site.hits("/hook")
     assert post.method == "POST" and json.loads(post.body) == {
         "run_id": rows(db, "select max_by(run_id, started_at) from runs")[0][0],
-        "changes": [{"url": site.url("/a"), "rule": "headline changed", "detail": ""}],
+        "changes": [
+            {
+                "url": site.url("/a"),
+                "rule": "headline changed",
+                "detail": "Flood gates open → Flood gates open early",
+            }
+        ],
     }
     assert site.hits("/none") == []
     # a change brings the next check sooner than an unchanged streak does

@@ -496,3 +496,11 @@ def test_fundus_recrawls() -> None:
         (25, 25),
         (27, 27),
     }
+
+
+def test_phrase_edits_are_cut_from_the_text_as_published() -> None:
+    old = "The mayor’s “plan” — five days, he said."
+    new = 'The mayor\'s "plan" - seven days.'
+    assert phrase_edits(old, new) == [("five", "seven"), (", he said", "")]
+    # invisible characters are no tokens: deleting one is no edit
+    assert phrase_edits("a\u200b b c", "a b d") == [("c", "d")]

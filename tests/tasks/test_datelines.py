@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.datelines import Header, split_dateline, split_header
+from tasks.datelines import Header, lift_dateline, split_dateline, split_header
 from tasks.segment import split_paragraphs
 
 BODY = "Officials said on Wednesday that the talks had gone well."
@@ -141,3 +141,35 @@ def test_dateline_needs_twenty_characters_after_it() -> None:
 )
 def test_accented_place_names_are_datelines(prefix: str, dateline: str) -> None:
     assert split_dateline(prefix + BODY) == (dateline, BODY)
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "dateline", "rest"),
+    [
+        (
+            ["JANESVILLE, Wis. — The plant will close at the end of the year, officials said."],
+            "JANESVILLE, Wis.",
+            ["The plant will close at the end of the year, officials said."],
+        ),
+        (
+            ["Photo", "JANESVILLE, Wis. — The plant will close at the end of the year."],
+            "JANESVILLE, Wis.",
+            ["Photo", "The plant will close at the end of the year."],
+        ),
+        (
+            ["Photo", "Getty Images", "SACRAMENTO, Calif. (AP) — The bill passed on Monday night."],
+            "SACRAMENTO, Calif. (AP)",
+            ["Photo", "Getty Images", "The bill passed on Monday night."],
+        ),
+        # a real paragraph before it: that is prose, not a dateline
+        (
+            ["The plant opened in 1919.", "JANESVILLE, Wis. — The plant will close this year."],
+            None,
+            ["The plant opened in 1919.", "JANESVILLE, Wis. — The plant will close this year."],
+        ),
+    ],
+)
+def test_a_dateline_is_lifted_after_caption_paragraphs(
+    paragraphs: list[str], dateline: str | None, rest: list[str]
+) -> None:
+    assert lift_dateline(paragraphs) == (dateline, rest)

@@ -159,6 +159,72 @@ def test_empty_input_and_invisible_only_sentences_give_nothing() -> None:
     assert split_sentences(["\u200b"]) == []
 
 
+@pytest.mark.parametrize("piece", ["•", "\x95", "''", "* * *", "—", "\u200e\u2066 \u2069"])
+def test_a_piece_without_letter_or_digit_is_not_a_sentence(piece: str) -> None:
+    paragraphs = ["The ferry will run on Sunday.", piece, "Tickets are on sale now."]
+    assert [(s.sentence_no, s.paragraph_no, s.text) for s in split_sentences(paragraphs)] == [
+        (1, 1, "The ferry will run on Sunday."),
+        (2, 3, "Tickets are on sale now."),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        (
+            "東京都は月曜日、新しい計画を発表した。計画は来年から始まる！本当に？はい。",
+            [
+                "東京都は月曜日、新しい計画を発表した。",
+                "計画は来年から始まる！",
+                "本当に？",
+                "はい。",
+            ],
+        ),
+        (
+            "中国政府周一宣布了新计划。该计划将于明年开始！",
+            ["中国政府周一宣布了新计划。", "该计划将于明年开始！"],
+        ),
+        # a quotation closed by 。」 and followed by と goes on: one sentence
+        (
+            "「行く。」と彼は言った。次の日に出発した。",
+            ["「行く。」と彼は言った。", "次の日に出発した。"],
+        ),
+        (
+            "सरकार ने सोमवार को नई योजना की घोषणा की। योजना अगले साल शुरू होगी।",
+            ["सरकार ने सोमवार को नई योजना की घोषणा की।", "योजना अगले साल शुरू होगी।"],
+        ),
+        # a dash after a state abbreviation continues the sentence
+        (
+            "He grew up in Janesville, Wis. — a town of mills. He left at 18.",
+            ["He grew up in Janesville, Wis. — a town of mills.", "He left at 18."],
+        ),
+    ],
+)
+def test_sentences_end_at_wide_full_stops_and_danda(paragraph: str, expected: list[str]) -> None:
+    assert [s.text for s in split_sentences([paragraph])] == expected
+
+
+@pytest.mark.corpus
+def test_real_chinese_japanese_and_hindi_pages_split_at_their_full_stops() -> None:
+    """Every fundus-news body in Chinese, Japanese or Hindi: each sentence holds at most one
+    full stop (。 or ।), and it is at its end (or before a closing quote or bracket)."""
+    root = corpus("fundus-news")
+    bodies = 0
+    for folder in ("jp", "cn", "tw", "ind"):
+        for expected in sorted((root / folder).glob("*.json")):
+            for article in json.loads(expected.read_text(encoding="utf-8")).values():
+                paragraphs = [p for sec in article["body"]["sections"] for p in sec["paragraphs"]]
+                if not any("。" in p or "।" in p for p in paragraphs):
+                    continue
+                bodies += 1
+                for s in split_sentences(paragraphs):
+                    inner = re.sub(
+                        r"[。।][」』）)\"”’]*(?=[とっ])", "", s.text.rstrip('」』）)"”’ ')
+                    )
+                    assert not re.search(r"[。।]", inner[:-1]), s.text
+    assert bodies >= 10
+
+
 # ---------------------------------------------------------------- properties
 
 _TOKENS = st.sampled_from(
@@ -200,7 +266,7 @@ def test_no_text_is_lost_and_numbering_is_consecutive(paragraphs: list[str]) -> 
     assert [s.paragraph_no for s in out] == sorted(s.paragraph_no for s in out)
     for paragraph_no, paragraph in enumerate(paragraphs, start=1):
         joined = "".join(s.text for s in out if s.paragraph_no == paragraph_no)
-        assert re.sub(r"\s", "", joined) == re.sub(r"\s", "", paragraph)
+        assert _kept(joined) == _kept(paragraph)
     for s in out:
         assert s.text == s.text.strip()
         assert (s.norm, s.hash) == (comparison_form(s.text), text_hash(comparison_form(s.text)))
@@ -211,8 +277,15 @@ def test_no_text_is_lost_and_numbering_is_consecutive(paragraphs: list[str]) -> 
     st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Zl", "Zp")), min_size=1)
 )
 def test_no_printable_character_is_lost(paragraph: str) -> None:
-    joined = "".join(s.text for s in split_sentences([paragraph]))
-    assert re.sub(r"\s", "", joined) == re.sub(r"\s", "", paragraph)
+    out = split_sentences([paragraph])
+    assert _kept("".join(s.text for s in out)) == _kept(paragraph)
+    assert all(re.search(r"[^\W_]", s.norm) for s in out)
+
+
+def _kept(text: str) -> str:
+    """The letters and digits of `text`: a piece with none is not a sentence, so the
+    characters of a bullet or a lone quote mark may go, but never a letter or a digit."""
+    return re.sub(r"[\W_]", "", text)
 
 
 # ------------------------------------------- the one-sentence shortcuts equal syntok

@@ -9,7 +9,10 @@ from hypothesis import strategies as st
 from tasks.typography import comparison_form, stable_id, text_hash, words
 
 # Characters comparison_form deletes outright (soft hyphen, zero-width characters, BOM).
-DELETED = "\u00ad\u200b\u200c\u200d\ufeff"
+DELETED = (
+    "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
 
 
 @pytest.mark.parametrize(
@@ -40,6 +43,22 @@ DELETED = "\u00ad\u200b\u200c\u200d\ufeff"
         ("wait…", "wait..."),
         ("co\u00adop\u200beration\ufeff", "cooperation"),
         ("zero\u200cwidth\u200djoiner", "zerowidthjoiner"),
+        # direction marks, embeddings, overrides, isolates, word joiner
+        ("\u200fשלום\u200e and \u202bx\u202c", "שלום and x"),
+        ("\u2066Gaza\u2069 \u2067City\u2069 \u2068a\u2060b\u202d\u202e", "Gaza City ab"),
+        # spacing around punctuation
+        ("The mayor ’s office", "The mayor's office"),
+        (
+            "do n't, they 're, we 've, I 'm, she 'd, we 'll",
+            "don't, they're, we've, I'm, she'd, we'll",
+        ),
+        ("said , adding ; then : done .", "said, adding; then: done."),
+        ("Really ? Yes !", "Really? Yes!"),
+        ("( AP ) and [ sic ]", "(AP) and [sic]"),
+        ("a 10 % rise", "a 10% rise"),
+        # a quote mark that opens a quotation keeps its space
+        ("the 'quoted' word", "the 'quoted' word"),
+        ("rock 'n' roll", "rock 'n' roll"),
         # nothing to fold
         ("Plain ASCII text.", "Plain ASCII text."),
         ("", ""),
@@ -55,6 +74,12 @@ def test_comparison_form_keeps_case_words_and_punctuation() -> None:
     assert comparison_form(text) == (
         '"We won\'t stop," said Dr. Smith - 3.5% of U.S.-led forces (SDF) agree!'
     )
+
+
+def test_spacing_before_an_apostrophe_is_not_a_new_text() -> None:
+    a = "The mayor ’s office said the ferry would run on Sunday as planned."
+    b = "The mayor’s office said the ferry would run on Sunday as planned."
+    assert text_hash(comparison_form(a)) == text_hash(comparison_form(b))
 
 
 def test_double_prime_folds_like_a_double_quote() -> None:

@@ -219,6 +219,39 @@ def test_fresh_file_applies_0001_once_and_records_it(tmp_path: Path) -> None:
     con.close()
 
 
+def test_a_warehouse_of_the_first_release_with_rows_migrates_to_the_latest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every later migration applies to a warehouse that already holds rows (DuckDB cannot
+    commit some ALTERs of a table with rows: a fresh-file test would not see it)."""
+    first = [p for p in available() if p.stem in ("0001_core", "0002_tracking")]
+    monkeypatch.setattr(migrations, "available", lambda: first)
+    monkeypatch.setattr(migrations, "create_views", lambda con: None)  # today's need 0004
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    migrate(con)
+    now = datetime(2026, 3, 4, tzinfo=UTC)
+    con.execute(
+        "INSERT INTO core.runs (run_id, started_at, status) VALUES ('r1', ?, 'completed')", [now]
+    )
+    con.execute(
+        "INSERT INTO core.comparisons (comparison_id, old_version_id, new_version_id, relation) "
+        "VALUES ('c1', 'v1', 'v2', 'revision')"
+    )
+    con.execute(
+        "INSERT INTO core.sentence_edits (comparison_id, edit_no, kind, old_text, new_text) "
+        "VALUES ('c1', 1, 'changed', 'It rained.', 'It poured.')"
+    )
+    con.close()
+    monkeypatch.undo()
+
+    con = connect(path)  # applies every later migration to the rows above
+    assert applied(con) == [p.stem for p in available()]
+    assert con.execute("SELECT count(*) FROM core.sentence_edits").fetchone() == (1,)
+    assert con.execute("SELECT count(*) FROM comparisons").fetchone() == (1,)
+    con.close()
+
+
 def test_reopening_is_idempotent(tmp_path: Path) -> None:
     path = tmp_path / "w.duckdb"
     con = connect(path)

@@ -27,6 +27,9 @@ final as (
         c.n_removed::integer         as n_removed,
         c.n_moved::integer           as n_moved,
         c.title_changed::boolean     as title_changed,
+        c.significance::varchar      as significance,
+        c.summary::varchar           as summary,
+        c.n_boilerplate::integer     as n_boilerplate,
         c.old_version_id::varchar    as old_version_id,
         c.new_version_id::varchar    as new_version_id,
         n.article_id::varchar        as article_id

@@ -12,5 +12,8 @@ select
     n_added::integer         as n_added,
     n_removed::integer       as n_removed,
     n_moved::integer         as n_moved,
-    title_changed::boolean   as title_changed
+    title_changed::boolean   as title_changed,
+    n_boilerplate::integer   as n_boilerplate,   -- page furniture rows, in no other count
+    significance::varchar    as significance,    -- the most significant edit's (tasks/categories.py)
+    summary::varchar         as summary          -- "headline, 2 wording, 1 number"
 from core.comparisons;

@@ -1,15 +1,22 @@
 -- Which revisions are notable: a new headline, a quote removed, a number changed, many
 -- sentences removed, or a correction notice added? One row per comparison and rule.
+-- A number changed is a number replaced by another inside a paired sentence (a deleted
+-- figure is not one); a new headline's detail is "old title → new title". Filter on the
+-- comparison's `significance` and `summary` (its edit categories).
 create or replace view notable_changes as
 with revisions as (
     select * from core.comparisons where relation = 'revision'
 ),
 edits as (
-    select * from core.sentence_edits
+    select * from core.sentence_edits where category is distinct from 'boilerplate'
 ),
 hits as (
-    select comparison_id, 'headline changed' as rule, null::varchar as detail
-    from revisions where title_changed
+    select r.comparison_id, 'headline changed' as rule,
+           coalesce(o.title, '(no title)') || ' → ' || coalesce(n.title, '(no title)') as detail
+    from revisions r
+    join core.versions o on o.version_id = r.old_version_id
+    join core.versions n on n.version_id = r.new_version_id
+    where r.title_changed
     union all
     select comparison_id, 'quote removed', any_value(old_text)
     from edits where kind = 'removed' and regexp_matches(old_text, '["“”«»]')
@@ -17,7 +24,7 @@ hits as (
     union all
     select p.comparison_id, 'number changed', string_agg(p.removed || ' → ' || p.inserted, '; ')
     from core.phrase_edits p
-    where regexp_matches(p.removed || p.inserted, '\d')
+    where regexp_matches(p.removed, '\d') and regexp_matches(p.inserted, '\d')
     group by p.comparison_id
     union all
     select comparison_id, 'sentences removed', n_removed || ' sentences removed'
@@ -37,7 +44,9 @@ final as (
         h.rule::varchar            as rule,
         h.detail::varchar          as detail,
         c.compared_at::timestamptz as found_at,
-        c.run_id::varchar          as run_id
+        c.run_id::varchar          as run_id,
+        c.significance::varchar    as significance,
+        c.summary::varchar         as summary
     from hits h
     join revisions c using (comparison_id)
     join core.versions v on v.version_id = c.new_version_id

@@ -7,6 +7,10 @@ select
     new_sentence_no::integer  as new_sentence_no,
     old_text::varchar         as old_text,
     new_text::varchar         as new_text,
-    similarity::double        as similarity
+    similarity::double        as similarity,
+    coalesce(moved, false)::boolean as moved,  -- a changed sentence that also changed place
+    category::varchar         as category,      -- see tasks/categories.py; NULL when same
+    significance::varchar     as significance,  -- minor | substantive | major
+    rule::varchar             as rule           -- the rule that gave both, with its evidence
 from core.sentence_edits
 order by comparison_id, edit_no;

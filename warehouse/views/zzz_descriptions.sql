@@ -214,3 +214,16 @@ comment on column republications.original_version_id is 'The version of the orig
 comment on column republications.original_version_no is 'That version''s number.';
 comment on column republications.copy_version_id is 'The copy''s version compared.';
 comment on column republications.comparison_id is 'The comparison (sentence_edits and phrase_edits have its rows).';
+
+comment on column comparisons.n_boilerplate is 'Page furniture and site boilerplate rows: labelled, never counted as edits.';
+comment on column comparisons.significance is 'The most significant edit''s: minor, substantive or major (README: What kind of edit).';
+comment on column comparisons.summary is 'The edits by category, e.g. "headline, 2 wording, 1 number".';
+comment on column sentence_edits.moved is 'Whether a changed sentence also moved.';
+comment on column sentence_edits.category is 'What kind of edit: wording, number, name, quote added/removed/changed, attribution, correction notice, sentence added/removed, spelling/typo, moved, boilerplate.';
+comment on column sentence_edits.significance is 'minor, substantive or major; NULL for same.';
+comment on column sentence_edits.rule is 'The rule that gave the category and significance.';
+comment on column notable_changes.significance is 'The comparison''s significance: minor, substantive or major.';
+comment on column notable_changes.summary is 'The comparison''s edits by category.';
+comment on column changes.significance is 'The most significant edit''s: minor, substantive or major.';
+comment on column changes.summary is 'The edits by category, e.g. "headline, 2 wording, 1 number".';
+comment on column changes.n_boilerplate is 'Page furniture rows, labelled and not counted as edits.';

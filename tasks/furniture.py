@@ -1,0 +1,96 @@
+"""Page furniture: lines a page carries that are not the article's prose.
+
+A caption or photo credit ("Photo", "Getty Images"), an advertisement slot ("Advertisement
+Continue reading the main story"), a reporting credit ("Jane Doe contributed reporting.",
+"Associated Press writer John Roe in Paris contributed."), a wire rights footer ("This
+material may not be published, broadcast, rewritten or redistributed.") or a share or
+newsletter prompt. Comparisons keep such lines but label them 'boilerplate' and never count
+them as editorial edits; besides these universal patterns, each site's own boilerplate (a
+sentence found in several of its articles) is furniture too (`warehouse/comparisons.py`).
+"""
+
+from __future__ import annotations
+
+import re
+
+_PATTERNS = re.compile(
+    r"""^(?:
+        (?:photo|photograph|image|picture|video|graphic|illustration)s?(?:\s*:.*)?
+      | (?:ap|afp|reuters|getty|epa|dpa)(?:\s+images|\s+photo.*)?
+      | getty\s+images.* | (?:photo|image)\s+(?:credit|by)\b.*
+      | advertisement\b.* | continue\s+reading\b.* | skip\s+advertisement\b.*
+      | (?:read\s+more|related|see\s+also|share\s+this(?:\s+article)?|follow\s+us\b)\b.{0,80}
+      | (?:sign\s+up|subscribe)\s+(?:for|to)\b.{0,120}
+      | .{0,160}\bcontributed\s+(?:reporting|to\s+this\s+(?:report|story|article))\b.{0,40}
+      | .{0,80}\b(?:writers?|correspondents?|reporters?|journalists?)\b.{0,100}\bcontributed\W*
+      | this\s+material\s+may\s+not\s+be\s+published\b.*
+    )$""",
+    re.I | re.X,
+)
+# The first words a pattern can open with: only sentences opening with one of them, or
+# holding "contributed", are checked against the patterns.
+_OPENERS = frozenset(
+    [
+        "photo",
+        "photos",
+        "photograph",
+        "photographs",
+        "image",
+        "images",
+        "picture",
+        "pictures",
+        "video",
+        "videos",
+        "graphic",
+        "graphics",
+        "illustration",
+        "illustrations",
+        "ap",
+        "afp",
+        "reuters",
+        "getty",
+        "epa",
+        "dpa",
+        "advertisement",
+        "continue",
+        "skip",
+        "read",
+        "related",
+        "see",
+        "share",
+        "follow",
+        "sign",
+        "subscribe",
+        "this",
+    ]
+)
+_OPENING = re.compile(
+    r"^(?:" + "|".join(sorted(_OPENERS, key=len, reverse=True)) + r"|this material)\b",
+    re.I | re.M,
+)
+
+
+def is_furniture(norm: str) -> bool:
+    """True for a caption, credit, advertisement, rights footer or share prompt."""
+    return len(norm) < 240 and bool(_PATTERNS.match(norm))
+
+
+def furniture_indices(norms: list[str], openings: str | None = None) -> set[int]:
+    """Indices of the comparison forms that are furniture: one scan over their openings
+    (`openings`: the first 16+ characters of each, one a line; a comparison form holds no
+    newline) and one search for "contributed" find the few candidates; only those are
+    checked against the patterns."""
+    if openings is None:
+        openings = "\n".join([n[:16] for n in norms])
+    hits = {openings.count("\n", 0, m.start()) for m in _OPENING.finditer(openings)}
+    text = "\n".join(norms)
+    hits.update(text.count("\n", 0, pos) for pos in _find_all(text, "contributed"))
+    return {k for k in hits if is_furniture(norms[k])}
+
+
+def _find_all(text: str, word: str) -> list[int]:
+    found, pos = [], text.find(word)
+    while pos >= 0:
+        found.append(pos)
+        pos = text.find(word, pos + 1)
+    return found
