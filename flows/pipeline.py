@@ -1,8 +1,10 @@
 """The part every flow shares: extract, store, compare, find stories.
 
 Called from inside a flow; it is task calls in order, with extraction of batch k+1
-overlapping the storing of batch k. Batches go to tasks `quote`d: Prefect would otherwise
-walk every article and sentence in them looking for futures (measured: 2 s per 600 pages).
+overlapping the storing of batch k. It starts with the matching and comparisons that a
+run killed half-way left owing (warehouse/pending.py), so that nothing is lost. Batches
+go to tasks `quote`d: Prefect would otherwise walk every article and sentence in them
+looking for futures (measured: 2 s per 600 pages).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from tasks.dedupe import find_stories
 from tasks.discover import batched
 from tasks.extract import extract_batch
 from tasks.links import Link
-from tasks.load import compare_versions, store_batch
+from tasks.load import compare_versions, owed_work, store_batch
 from tasks.web import fetch_articles
 from warehouse.store import StoreResult
 
@@ -32,7 +34,7 @@ def process(
     fetched: Iterable = (
         fetch_articles(db, quote(batch), run_id, s) for batch in batched(links, s.batch_size)
     )
-    stored, pending, compared = StoreResult(), None, 0
+    stored, pending, compared = StoreResult(), None, resume(db, run_id, s)
     for batch in stopping.until_requested(chain(local, fetched)):  # Ctrl-C: no new batch
         future = extract_batch.submit(quote(batch), s.workers, s.max_file_bytes, s.min_words)
         if pending is not None:
@@ -43,18 +45,38 @@ def process(
     return stored, compared
 
 
+def resume(db: str, run_id: str, s: Settings) -> int:
+    """Do the work runs killed half-way still owe; returns how many comparisons it made."""
+    owed = owed_work(db)
+    compared = sum(
+        follow_up(db, run_id, ids, {}, s) for ids in batched(owed.version_ids, s.batch_size)
+    )
+    return compared + follow_up(db, run_id, [], owed.pairs, s)
+
+
 def finish(db: str, run_id: str, results: list, stored: StoreResult, s: Settings) -> int:
     """Store one extracted batch, match it against the warehouse and compare what is new
     (while the next batch is being extracted); returns how many comparisons it made."""
     batch = store_batch(db, quote(results), run_id)
     stored.add(batch)
+    return follow_up(db, run_id, batch.new_version_ids, {"revision": batch.revisions}, s)
+
+
+def follow_up(
+    db: str,
+    run_id: str,
+    version_ids: list[str],
+    pairs: dict[str, list[tuple[str, str]]],
+    s: Settings,
+) -> int:
+    """Match `version_ids` against the warehouse, then compare `pairs` (by relation) and
+    the republications found; returns how many comparisons it made."""
     republished = (
-        find_stories(db, quote(batch.new_version_ids), run_id, **s.dedupe_params())
-        if batch.new_version_ids
-        else []
+        find_stories(db, quote(version_ids), run_id, **s.dedupe_params()) if version_ids else []
     )
+    todo = {**pairs, "republication": pairs.get("republication", []) + republished}
     return sum(
-        compare_versions(db, quote(pairs), relation, run_id, s.same_threshold, s.change_threshold)
-        for relation, pairs in (("revision", batch.revisions), ("republication", republished))
-        if pairs
+        compare_versions(db, quote(p), relation, run_id, s.same_threshold, s.change_threshold)
+        for relation, p in todo.items()
+        if p
     )

@@ -1,7 +1,9 @@
 """Loading into the warehouse: the Prefect tasks around warehouse/store.py.
 
-The flow's one DuckDB connection is opened by `open_warehouse` and shared by these tasks
-(DuckDB allows one writer per file); every write is a bulk insert.
+The flow's one DuckDB connection is opened by `warehouse` and shared by these tasks
+(DuckDB allows one writer per file); every write is a bulk insert. A batch is stored in
+one transaction, and each comparison batch in one more: a run killed at any point leaves
+no half-stored batch, and the work it still owed to the next run (warehouse/pending.py).
 """
 
 from __future__ import annotations
@@ -17,9 +19,16 @@ from prefect.runtime import flow_run
 from pressdiff import progress, stopping
 from tasks.align import compare
 from tasks.article import Article, Reject, Sighting
-from warehouse import store
+from tasks.pause_points import pause_point
+from warehouse import pending, store
 from warehouse.comparisons import load_versions, store_comparisons, unseen_pairs
 from warehouse.connection import connect
+from warehouse.transaction import transaction
+
+# DuckDB's own default is 80% of the machine's memory. The writer's queries are joins over
+# one batch at a time; past this limit DuckDB spills to a temporary folder beside the
+# warehouse rather than growing (ingest's whole process tree stays under 1.5 GB).
+MEMORY_LIMIT = "512MB"
 
 _connections: dict[str, duckdb.DuckDBPyConnection] = {}
 
@@ -27,7 +36,9 @@ _connections: dict[str, duckdb.DuckDBPyConnection] = {}
 def warehouse(db: str) -> duckdb.DuckDBPyConnection:
     """The connection of this process to `db`, opened (and migrated) on first use."""
     if db not in _connections:
-        _connections[db] = connect(db)
+        con = connect(db)
+        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        _connections[db] = con
     return _connections[db]
 
 
@@ -56,17 +67,21 @@ def open_run(db: str, command: str) -> str:
 def store_batch(
     db: str, results: list[Article | Reject | Sighting], run_id: str
 ) -> store.StoreResult:
-    """Store a batch of extraction results: versions, sightings and rejects."""
+    """Store a batch of extraction results (versions, sightings and rejects) in one
+    transaction."""
     con = warehouse(db)
     now = datetime.now(UTC)
     articles = [r for r in results if isinstance(r, Article)]
     rejects = [r for r in results if isinstance(r, Reject)]
-    result = store.store_articles(con, articles, run_id, now)
-    unchanged, unknown = store.store_sightings(
-        con, [r for r in results if isinstance(r, Sighting)], run_id
-    )
-    result.unchanged += unchanged
-    result.rejected = store.store_rejects(con, rejects + unknown, run_id, now)
+    pause_point("store-batch")
+    with transaction(con):
+        result = store.store_articles(con, articles, run_id, now)
+        unchanged, unknown = store.store_sightings(
+            con, [r for r in results if isinstance(r, Sighting)], run_id
+        )
+        result.unchanged += unchanged
+        result.rejected = store.store_rejects(con, rejects + unknown, run_id, now)
+        pause_point("store-written")
     progress.advance("store", len(results))
     return result
 
@@ -99,10 +114,10 @@ def compare_versions(
 ) -> int:
     """Compare a batch of (old, new) version pairs and store the results; returns how many."""
     con = warehouse(db)
-    pairs = unseen_pairs(con, pairs, relation)  # a pair of texts compares the same every time
-    versions = load_versions(con, {v for pair in pairs for v in pair})
+    todo = unseen_pairs(con, pairs, relation)  # a pair of texts compares the same every time
+    versions = load_versions(con, {v for pair in todo for v in pair})
     results = []
-    for old_id, new_id in pairs:
+    for old_id, new_id in todo:
         old, new = versions[old_id], versions[new_id]
         c = compare(
             *(old.title, old.sentences, new.title, new.sentences),
@@ -111,5 +126,15 @@ def compare_versions(
             furniture=old.furniture | new.furniture,
         )
         results.append((old_id, new_id, relation, c))
-        progress.advance("compare", 1, len(pairs))
-    return store_comparisons(con, results, run_id, datetime.now(UTC))
+        progress.advance("compare", 1, len(todo))
+    with transaction(con):
+        n = store_comparisons(con, results, run_id, datetime.now(UTC))
+        pending.settle(con, relation, pairs)
+        pause_point("compare-written")
+    return n
+
+
+@task(name="owed-work", cache_policy=NO_CACHE)
+def owed_work(db: str) -> pending.Owed:
+    """The matching and comparisons runs killed half-way left undone."""
+    return pending.owed(warehouse(db))

@@ -2,6 +2,9 @@
 
 Every write is a bulk insert of an Arrow table inside one transaction per batch; identity
 and versioning decisions are made in Python on the batch plus one lookup of what is stored.
+The same transaction records the work the batch makes due (matching its new versions,
+comparing its revisions) in `core.pending_work`, so a run killed before that work is done
+leaves it to the next run (warehouse/pending.py).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pressdiff import processes
 from tasks.article import Article, Reject, Sighting
 from tasks.canonical_url import canonical_url
 from tasks.typography import stable_id
+from warehouse import pending
 from warehouse.transaction import transaction
 
 
@@ -201,7 +205,8 @@ def _add(b: _Batch, a: Article, seen_at: datetime, run_id: str, article_id: str)
 def store_articles(
     con: duckdb.DuckDBPyConnection, articles: Iterable[Article], run_id: str, now: datetime
 ) -> StoreResult:
-    """Store a batch: new articles, new versions (with sentences), sightings of known texts."""
+    """Store a batch: new articles, new versions (with sentences), sightings of known texts,
+    and the matching and comparisons the new versions make due."""
     articles = sorted(articles, key=lambda a: a.seen_at or now)
     if not articles:
         return StoreResult()
@@ -213,6 +218,8 @@ def store_articles(
     with transaction(con):
         for table, cols in b.cols.items():
             insert_arrow(con, f"core.{table}", cols)
+        pending.owe(con, pending.STORIES, b.result.new_version_ids, run_id)
+        pending.owe(con, "revision", b.result.revisions, run_id)
     return b.result
 
 
