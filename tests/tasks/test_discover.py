@@ -59,6 +59,7 @@ def test_folder_is_walked_recursively(tree: Path) -> None:
             ref(tree / "sub/deeper/h.htm.gz", "html"),
         ],
         skipped=[str(tree / "f.pdf"), str(tree / "k.gz")],
+        skipped_by_name=[str(tree / ".secret.txt")],
     )
 
 
