@@ -63,12 +63,13 @@ _NOT_ARTICLE_NAMES = frozenset(
 
 
 def not_an_article(name: str) -> bool:
-    """Whether a file called `name`, found in a folder, is by its name no article: a
-    README, LICENSE or SOURCE.txt, an index or ground truth, `*.expected.json`, a dotfile."""
+    """Whether a file called `name`, found in a folder, is by its name no article: a README,
+    LICENSE or SOURCE.txt (as text or of no known type: `changelog.blog.html` is a page), an
+    index or ground truth, `*.expected.json`, a dotfile."""
     lower = name.lower()
     return (
         lower.startswith(".")
-        or lower.split(".", 1)[0] in _NOT_ARTICLE_STEMS
+        or (lower.split(".", 1)[0] in _NOT_ARTICLE_STEMS and format_of(name) in (None, "text"))
         or lower in _NOT_ARTICLE_NAMES
         or ".expected." in lower
     )
