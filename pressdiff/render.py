@@ -106,7 +106,7 @@ def _as_lines(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 def is_id_column(name: str) -> bool:
     """Whether a column holds what a person copies into the next command: ids and URLs."""
     name = name.lower()
-    return name in ("id", "url", "source") or name.endswith(("_id", "url", "_key"))
+    return name in ("id", "url", "uri", "source") or name.endswith(("_id", "url", "_key"))
 
 
 def print_rows(

@@ -181,3 +181,13 @@ def test_a_story_of_local_files_names_them_and_hints_a_diff_that_works(ingested)
     followed = pressdiff("diff", *hint, "--db", str(db))
     assert followed.returncode == 0, followed.stderr
     assert "republication: " in followed.stdout
+
+
+def test_diff_of_a_first_version_hints_a_diff_that_works(ingested):
+    db = ingested[0]
+    [copy] = ids(db, "select version_id from story_members where not is_original")
+    proc = pressdiff("diff", copy, "--db", str(db))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    [hint] = re.findall(r"its story's original: pressdiff diff (\w+) (\w+)$", proc.stderr)
+    followed = pressdiff("diff", *hint, "--db", str(db))
+    assert followed.returncode == 0, followed.stderr

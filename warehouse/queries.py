@@ -47,8 +47,23 @@ def previous_version(con: duckdb.DuckDBPyConnection, version_id: str) -> str:
         [version_id],
     ).fetchone()
     if row is None:
-        raise NotFoundError(f"version {version_id} is its article's first; name two versions")
+        raise NotFoundError(
+            f"version {version_id} is its article's first; {_other(con, version_id)}"
+        )
     return row[0]
+
+
+def _other(con: duckdb.DuckDBPyConnection, version_id: str) -> str:
+    """What to compare a first version with: its story's original, if it has one."""
+    row = con.execute(
+        """SELECT s.original_version_id FROM versions v JOIN articles a USING (article_id)
+           JOIN stories s USING (story_id)
+           WHERE v.version_id = ? AND s.original_version_id <> v.version_id""",
+        [version_id],
+    ).fetchone()
+    if row is None:
+        return "name two versions: pressdiff diff OLD_VERSION_ID NEW_VERSION_ID"
+    return f"compare it with its story's original: pressdiff diff {row[0]} {version_id}"
 
 
 HISTORY_COLUMNS = (

@@ -472,7 +472,10 @@ def test_previous_version_of_a_first_version(revised: tuple) -> None:
     con, v1, _ = revised
     with pytest.raises(NotFoundError) as info:
         queries.previous_version(con, v1)
-    assert str(info.value) == f"version {v1} is its article's first; name two versions"
+    assert str(info.value) == (
+        f"version {v1} is its article's first; name two versions: "
+        "pressdiff diff OLD_VERSION_ID NEW_VERSION_ID"
+    )
 
 
 @pytest.mark.parametrize("ref", ["https://news.example.com/other", "0123456789abcdef", ""])
