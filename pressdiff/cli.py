@@ -118,8 +118,8 @@ def ingest(sources, workers, batch_size, allow_private, as_json, db, debug) -> i
 
 
 class _QueryCommand(click.Command):
-    """`sql`: an argument that starts with `--` but names no option is the query (a query may
-    open with an SQL comment), as if it had come after `--`."""
+    """`sql`: an argument that starts with `--` but is no option (it has a space or a line
+    break, as an SQL comment opening a query does) is the query, as if it came after `--`."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         takes_value = {
@@ -133,13 +133,17 @@ class _QueryCommand(click.Command):
         for arg in rest:
             if arg == "--":
                 query += rest
-            elif arg.startswith("--") and arg.split("=", 1)[0] not in takes_value:
+            elif arg.startswith("--") and _not_an_option(arg.split("=", 1)[0], takes_value):
                 query.append(arg)
             else:
                 options.append(arg)
                 if takes_value.get(arg):
                     options += [next(rest, "")]
         return super().parse_args(ctx, options + (["--", *query] if query else []))
+
+
+def _not_an_option(name: str, options: dict[str, bool]) -> bool:
+    return name not in options and any(c.isspace() for c in name)
 
 
 @cli.command(cls=_QueryCommand)

@@ -93,6 +93,8 @@ def test_sql_reads_the_query_from_standard_input_and_files(ingested, tmp_path):
     (tmp_path / "q.sql").write_text(query)
     proc = pressdiff("sql", "-f", str(tmp_path / "q.sql"), "--db", db, "--format", "csv")
     assert proc.stdout == "n\n2\n"
+    typo = pressdiff("sql", "--formt", "csv", "select 1", "--db", db)  # still an option
+    assert typo.returncode == 2 and "No such option '--formt'" in typo.stderr
     both = pressdiff("sql", "select 1", "-f", str(tmp_path / "q.sql"), "--db", db)
     assert (both.returncode, both.stderr) == (
         2,
