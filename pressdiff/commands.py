@@ -250,7 +250,7 @@ def print_story(console: Console, db: str, ref: str, fmt: str = "table") -> None
         return
     headline = safe_text(title or "(no title)")
     console.print(Text.assemble((f"story {story_id}", "bold"), ": ", headline))
-    where = f"{counted(n_sites, 'site')}" if n_sites else "local files"
+    where = counted(n_sites, "site") if n_sites else "local files"
     console.print(
         safe_text(
             f"original {source} (version {original_version}), first published "

@@ -118,9 +118,12 @@ def print_rows(
 ) -> None:
     """Print a result set in `fmt`; every value and name as text, never as markup."""
     if fmt == "table" and not _fits(console.width, columns, rows):
-        fmt = "line"  # ids whole rather than squeezed: one field per line (psql's \\x auto)
+        # ids whole rather than squeezed: one field per line (psql's \x auto)
         if title is not None:
             console.print(safe_text(title), style="italic")
+        console.file.write(format_rows(columns, rows, "line"))
+        console.print(Text(counted(len(rows), "row"), style="dim"))
+        return
     if fmt != "table":
         console.file.write(format_rows(columns, rows, fmt))
         return
