@@ -237,6 +237,22 @@ def diff(console: Console, db: str, a: str, b: str | None, fmt: str = "table") -
         console.print(line)
 
 
+STORY_TABLE = (
+    "role",
+    "site",
+    "url",
+    "version_id",
+    "published",
+    "jaccard",
+    "contained",
+    "same",
+    "changed",
+    "added",
+    "removed",
+    "swapped terms",
+)
+
+
 def print_story(console: Console, db: str, ref: str, fmt: str = "table") -> None:
     """Print one story: its original and every republication with what it cut and swapped
     (as `fmt`: one row per member with the story id, for json, csv, markdown and line)."""
@@ -257,7 +273,8 @@ def print_story(console: Console, db: str, ref: str, fmt: str = "table") -> None
             f"{first or 'unknown'}; {counted(n_articles, 'article')} on {where}"
         )
     )
-    print_rows(console, queries.STORY_COLUMNS, rows)
+    table = [(*r[:4], r[4] and r[4].strftime("%Y-%m-%d"), *r[5:]) for r in rows]
+    print_rows(console, STORY_TABLE, table)
     copy = next((r[3] for r in rows if r[0] != "original"), "VERSION_ID")
     console.print(
         Text(

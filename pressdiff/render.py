@@ -104,9 +104,10 @@ def _as_lines(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 def is_id_column(name: str) -> bool:
-    """Whether a column holds what a person copies into the next command: ids and URLs."""
+    """Whether a column holds what a person copies into the next command or query: ids,
+    URLs, sources and sites."""
     name = name.lower()
-    return name in ("id", "url", "uri", "source") or name.endswith(("_id", "url", "_key"))
+    return name in ("id", "url", "uri", "source", "site") or name.endswith(("_id", "url", "_key"))
 
 
 def print_rows(
