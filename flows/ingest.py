@@ -37,6 +37,7 @@ def ingest(
         rejected=stored.rejected + len(inputs.rejects) + len(remote.rejects),
         comparisons=compared,
         skipped=len(inputs.skipped),
+        skipped_by_name=inputs.skipped_by_name,
         reject_reasons=reject_reasons(db, run_id),
     )
     summary.status = close_run(db, run_id, summary.counts())

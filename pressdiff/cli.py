@@ -17,11 +17,11 @@ from rich.text import Text
 
 from pressdiff import __version__, stopping
 from pressdiff.errors import Interrupted, PressdiffError
-from pressdiff.render import FORMATS, safe_text
+from pressdiff.render import FORMATS, counted, safe_text
 
-out = Console(highlight=False)
-if not out.is_terminal:  # piped output: wide tables rather than wrapped cells
-    out = Console(highlight=False, width=200)
+# As wide as the terminal, or $COLUMNS (80 when piped without it): tables fit that width,
+# ids in them whole; lines of text are never broken by us (soft wrap), so a pipe gets them whole.
+out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 EXIT_OK, EXIT_REJECTS, EXIT_USAGE = 0, 1, 2
@@ -127,8 +127,45 @@ def ingest(sources, workers, batch_size, allow_private, as_json, db, debug) -> i
     return EXIT_REJECTS if summary.rejected else EXIT_OK
 
 
-@cli.command()
-@click.argument("query")
+class _QueryCommand(click.Command):
+    """`sql`: an argument that starts with `--` but is no option (it has a space or a line
+    break, as an SQL comment opening a query does) is the query, as if it came after `--`."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        takes_value = {
+            name: not p.is_flag
+            for p in self.get_params(ctx)
+            if isinstance(p, click.Option)
+            for name in p.opts + p.secondary_opts
+        }
+        options, query = [], []
+        rest = iter(args)
+        for arg in rest:
+            if arg == "--":
+                query += rest
+            elif arg.startswith("--") and _not_an_option(arg.split("=", 1)[0], takes_value):
+                query.append(arg)
+            else:
+                options.append(arg)
+                if takes_value.get(arg):
+                    options += [next(rest, "")]
+        return super().parse_args(ctx, options + (["--", *query] if query else []))
+
+
+def _not_an_option(name: str, options: dict[str, bool]) -> bool:
+    return name not in options and any(c.isspace() for c in name)
+
+
+@cli.command(cls=_QueryCommand)
+@click.argument("query", required=False)
+@click.option(
+    "--file",
+    "-f",
+    "query_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Read the query from FILE ('-': standard input), like psql -f.",
+)
 @format_option
 @click.option(
     "--output",
@@ -139,18 +176,23 @@ def ingest(sources, workers, batch_size, allow_private, as_json, db, debug) -> i
     "printing it: the only way sql writes a file.",
 )
 @common
-def sql(query, fmt, output, db, debug) -> int:
+def sql(query, query_file, fmt, output, db, debug) -> int:
     """Run QUERY against the warehouse, read-only, and print the result.
 
-    Query the contract's views: articles, versions, sentences, comparisons, sentence_edits,
-    phrase_edits, term_swaps, stories, story_members, duplicate_pairs, sources, fetches,
-    runs, rejects; and the macros article_as_of(ts) and history(url). Only SELECT-like
-    statements run (SELECT, WITH, FROM, VALUES, EXPLAIN, DESCRIBE, SHOW, SUMMARIZE), and they
-    read nothing but the warehouse; anything else is refused with exit code 2. Text from
-    articles is printed with control characters shown as escapes (ESC as \\x1b).
+    QUERY is the SQL itself, or '-' to read it from standard input (pressdiff sql - < q.sql);
+    -f FILE reads it from a file. A query may start with a -- comment. Query the contract's
+    views: articles, versions, sentences, comparisons, sentence_edits, phrase_edits,
+    term_swaps, stories, story_members, duplicate_pairs, sources, fetches, runs, rejects,
+    changes, republications; and the macros article_as_of(ts) and history(url). Only
+    SELECT-like statements run (SELECT, WITH, FROM, VALUES, EXPLAIN, DESCRIBE, SHOW,
+    SUMMARIZE), and they read nothing but the warehouse; anything else is refused with exit
+    code 2. DuckDB's errors are shown whole, with its "Did you mean" and the place it failed.
+    `--format line` prints one field per line, for wide rows. Text from articles is printed
+    with control characters shown as escapes (ESC as \\x1b).
     """
     from pressdiff import commands
 
+    query = commands.read_query(query, query_file)
     if output is not None:
         commands.sql_to_file(out, db, query, output)
         return EXIT_OK
@@ -163,23 +205,25 @@ def sql(query, fmt, output, db, debug) -> int:
 
 @cli.command()
 @click.argument("url_or_id")
+@format_option
 @common
-def history(url_or_id, db, debug) -> int:
+def history(url_or_id, fmt, db, debug) -> int:
     """The versions of one article, newest first, with what changed in each.
 
     URL_OR_ID is an article's URL, its article_id, or one of its version ids.
     """
     from pressdiff import commands
 
-    commands.print_history(out, db, url_or_id)
+    commands.print_history(out, db, url_or_id, fmt)
     return EXIT_OK
 
 
 @cli.command()
 @click.argument("a")
 @click.argument("b", required=False)
+@format_option
 @common
-def diff(a, b, db, debug) -> int:
+def diff(a, b, fmt, db, debug) -> int:
     """Show what changed between two versions, sentence by sentence.
 
     A and B are version ids, or article URLs or ids meaning their latest version. With one
@@ -188,14 +232,15 @@ def diff(a, b, db, debug) -> int:
     """
     from pressdiff import commands
 
-    commands.diff(out, db, a, b)
+    commands.diff(out, db, a, b, fmt)
     return EXIT_OK
 
 
 @cli.command()
 @click.argument("story_id")
+@format_option
 @common
-def story(story_id, db, debug) -> int:
+def story(story_id, fmt, db, debug) -> int:
     """One story: its original and every republication, with similarity, what each kept,
     changed and dropped, and the terms it swapped.
 
@@ -203,7 +248,7 @@ def story(story_id, db, debug) -> int:
     """
     from pressdiff import commands
 
-    commands.print_story(out, db, story_id)
+    commands.print_story(out, db, story_id, fmt)
     return EXIT_OK
 
 
@@ -294,7 +339,7 @@ def run(force, allow_private, db, debug) -> int:
         out.print(summary.status)
         return EXIT_OK
     commands.print_summary(out, summary, db)
-    out.print(f"{summary.tracked_new} new articles tracked")
+    out.print(f"{counted(summary.tracked_new, 'new article')} tracked")
     return EXIT_REJECTS if summary.rejected else EXIT_OK
 
 

@@ -20,7 +20,7 @@ from pressdiff.errors import (
     WarehouseLockedError,
 )
 from pressdiff.prefect_env import configure, start_server_early
-from pressdiff.render import print_rows, progress_bar, safe_text
+from pressdiff.render import counted, print_rows, progress_bar, safe_text
 from pressdiff.settings import get_settings
 from pressdiff.watchlist import parse_every
 from warehouse import queries
@@ -105,16 +105,28 @@ def missing_sources(sources: list[str]) -> list[str]:
 
 
 def print_summary(console: Console, summary, db: str | None = None) -> None:
-    """The end-of-run summary: one line of counts, then reject reasons (with `db`, the
-    addresses refused as private and the remedy)."""
-    console.print(
-        f"[bold]{summary.articles_new}[/bold] articles new, "
-        f"[bold]{summary.versions_new}[/bold] versions new, "
-        f"{summary.unchanged} unchanged, {summary.duplicates} duplicates, "
-        f"[{'red' if summary.rejected else 'green'}]{summary.rejected} rejected[/]"
-        + (f", {summary.comparisons} comparisons" if summary.comparisons else "")
-        + (f" ({summary.skipped} files of unknown type skipped)" if summary.skipped else "")
+    """The end-of-run summary: one line of counts, files skipped, then reject reasons (with
+    `db`, the addresses refused as private and the remedy)."""
+    rejected = Text(f"{summary.rejected} rejected", style="red" if summary.rejected else "green")
+    line = Text.assemble(
+        (counted(summary.articles_new, "article"), "bold"),
+        " new, ",
+        (counted(summary.versions_new, "version"), "bold"),
+        f" new, {summary.unchanged} unchanged, {counted(summary.duplicates, 'duplicate')}, ",
+        rejected,
     )
+    if summary.comparisons:
+        line.append(f", {counted(summary.comparisons, 'comparison')}")
+    if summary.skipped:
+        line.append(f" ({counted(summary.skipped, 'file')} of unknown type skipped)")
+    console.print(line)
+    if names := getattr(summary, "skipped_by_name", None):
+        console.print(
+            safe_text(
+                f"{counted(len(names), 'file')} skipped by name ({_name_kinds(names)}); "
+                "name them on the command line to include them"
+            )
+        )
     for reason, n in sorted(summary.reject_reasons.items(), key=lambda kv: -kv[1]):
         console.print(safe_text(f"  rejected, {reason}: {n}"))
     if summary.rejected and db is not None:
@@ -124,6 +136,39 @@ def print_summary(console: Console, summary, db: str | None = None) -> None:
             '[dim]details: pressdiff sql "select * from rejects where run_id = '
             f"'{summary.run_id}'\"[/dim]"
         )
+
+
+def _name_kinds(paths: list[str], most: int = 4) -> str:
+    """The first few kinds of file name among `paths`: 'README.rst, LICENSE, *.expected.json'."""
+    kinds: list[str] = []
+    for path in paths:
+        name = Path(path).name
+        kind = (
+            "*" + name[name.lower().index(".expected.") :] if ".expected." in name.lower() else name
+        )
+        if kind not in kinds:
+            kinds.append(kind)
+    return ", ".join(kinds[:most]) + (", ..." if len(kinds) > most else "")
+
+
+def read_query(query: str | None, query_file: str | None) -> str:
+    """The query a person gave: QUERY itself, '-' for standard input, or -f FILE."""
+    import sys
+
+    from pressdiff.errors import UsageError
+
+    if (query is None) == (query_file is None):
+        raise UsageError(
+            "give a query: pressdiff sql QUERY, pressdiff sql -f FILE, or pressdiff sql - < FILE"
+        )
+    if query is not None and query != "-":
+        return query
+    where = query_file if query_file not in (None, "-") else None
+    try:
+        return Path(where).read_text(encoding="utf-8") if where else sys.stdin.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        name = where or "standard input"
+        raise UsageError(f"cannot read the query from {name}: {exc}") from exc
 
 
 def sql(db: str, query: str) -> tuple[list[str], list[tuple]]:
@@ -145,11 +190,27 @@ def sql_to_file(console: Console, db: str, query: str, output: str) -> None:
     console.print(safe_text(f"wrote {n} row{'s' * (n != 1)} to {path}"))
 
 
-def print_history(console: Console, db: str, ref: str) -> None:
-    """Print the versions of one article, newest first."""
+def print_history(console: Console, db: str, ref: str, fmt: str = "table") -> None:
+    """Print the versions of one article, newest first: a table of what changed in each, or
+    every count as `fmt` (json, csv, markdown, line) with the article's URL on each row."""
     with open_reader(db) as con:
         url, rows = queries.history(con, ref)
-    print_rows(console, queries.HISTORY_COLUMNS, rows, title=url)
+    if fmt != "table":
+        print_rows(console, ("url", *queries.HISTORY_COLUMNS), [(url, *r) for r in rows], fmt)
+        return
+    table = [(r[0], r[1], _minute(r[2]), r[4], r[5], _changes(*r[6:])) for r in rows]
+    print_rows(console, ("v", "version_id", "seen", "words", "title", "changes"), table, title=url)
+
+
+def _minute(ts) -> str:
+    return "" if ts is None else ts.strftime("%Y-%m-%d %H:%M")
+
+
+def _changes(same, changed, added, removed, moved, title_changed) -> str:
+    if same is None:
+        return "first version"
+    counts = f"{same} same, {changed} changed, {added} added, {removed} removed, {moved} moved"
+    return counts + (", new title" if title_changed else "")
 
 
 def demo(console: Console, errc: Console, db: Path, *, fresh: str | None, verbose: bool) -> None:
@@ -239,8 +300,9 @@ DEMO_QUERIES = [
 ]
 
 
-def diff(console: Console, db: str, a: str, b: str | None) -> None:
-    """Print the comparison of two versions (B's previous version when B is not given)."""
+def diff(console: Console, db: str, a: str, b: str | None, fmt: str = "table") -> None:
+    """Print the comparison of two versions (B's previous version when B is not given): as
+    folded sentence rows, or every aligned sentence as `fmt` (json, csv, markdown, line)."""
     from pressdiff import diff_render
     from tasks.align import compare
     from warehouse.comparisons import load_versions
@@ -257,6 +319,9 @@ def diff(console: Console, db: str, a: str, b: str | None) -> None:
     old, new = versions[old_id], versions[new_id]
     c = compare(old.title, old.sentences, new.title, new.sentences)
     relation = "revision" if labels[old_id][0] == labels[new_id][0] else "republication"
+    if fmt != "table":
+        print_rows(console, *diff_render.edit_rows(c, old_id, new_id, relation), fmt)
+        return
     console.print(Text.assemble((f"--- {old_id}", "red"), "  ", safe_text(labels[old_id][1])))
     console.print(Text.assemble((f"+++ {new_id}", "green"), "  ", safe_text(labels[new_id][1])))
     markers = not console.is_terminal or console.no_color
@@ -266,22 +331,51 @@ def diff(console: Console, db: str, a: str, b: str | None) -> None:
         console.print(line)
 
 
-def print_story(console: Console, db: str, ref: str) -> None:
-    """Print one story: its original and every republication with what it cut and swapped."""
+STORY_TABLE = (
+    "role",
+    "site",
+    "url",
+    "version_id",
+    "published",
+    "jaccard",
+    "contained",
+    "same",
+    "changed",
+    "added",
+    "removed",
+    "swapped terms",
+)
+
+
+def print_story(console: Console, db: str, ref: str, fmt: str = "table") -> None:
+    """Print one story: its original and every republication with what it cut and swapped
+    (as `fmt`: one row per member with the story id, for json, csv, markdown and line)."""
     with open_reader(db) as con:
-        (story_id, n_articles, n_sites, first, title, url), rows = queries.story(con, ref)
+        head, rows = queries.story(con, ref)
+    story_id, n_articles, n_sites, first, title, source, original_version = head
+    if fmt != "table":
+        print_rows(
+            console, ("story_id", *queries.STORY_COLUMNS), [(story_id, *r) for r in rows], fmt
+        )
+        return
     headline = safe_text(title or "(no title)")
     console.print(Text.assemble((f"story {story_id}", "bold"), ": ", headline))
+    where = counted(n_sites, "site") if n_sites else "local files"
     console.print(
         safe_text(
-            f"original {url}, first published {first or 'unknown'}; "
-            f"{n_articles} articles on {n_sites} sites"
+            f"original {source} (version {original_version}), first published "
+            f"{first or 'unknown'}; {counted(n_articles, 'article')} on {where}"
         )
     )
-    print_rows(console, queries.STORY_COLUMNS, rows)
+    table = [(*r[:4], r[4] and r[4].strftime("%Y-%m-%d"), *r[5:]) for r in rows]
+    print_rows(console, STORY_TABLE, table)
+    copy = next((r[3] for r in rows if r[0] != "original"), "VERSION_ID")
     console.print(
-        "[dim]what each one cut: pressdiff diff ORIGINAL_URL MEMBER_URL, or the "
-        "sentence_edits view[/dim]"
+        Text(
+            f"what each one cut: pressdiff diff {original_version} {copy} "
+            "(the original's version, then the copy's), or the republications view",
+            style="dim",
+        )
     )
 
 

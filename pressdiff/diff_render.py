@@ -88,3 +88,37 @@ def summary_line(c: Comparison, relation: str | None = None) -> str:
     ]
     rel = f"{relation}: " if relation else ""
     return f"{rel}{', '.join(parts)}; jaccard {c.jaccard:.2f}, containment {c.containment:.2f}"
+
+
+EDIT_COLUMNS = (
+    "old_version_id",
+    "new_version_id",
+    "relation",
+    "kind",
+    "old_sentence_no",
+    "new_sentence_no",
+    "old_text",
+    "new_text",
+    "similarity",
+)
+
+
+def edit_rows(
+    c: Comparison, old_id: str, new_id: str, relation: str
+) -> tuple[tuple[str, ...], list[tuple]]:
+    """Every aligned sentence of `c`, unfolded, as rows for `--format json|csv|...`."""
+    rows = [
+        (
+            old_id,
+            new_id,
+            relation,
+            e.kind,
+            e.old_sentence_no,
+            e.new_sentence_no,
+            e.old_text,
+            e.new_text,
+            round(e.similarity, 4),
+        )
+        for e in c.edits
+    ]
+    return EDIT_COLUMNS, rows

@@ -22,7 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-FORMATS = ("table", "csv", "json", "markdown")
+FORMATS = ("table", "csv", "json", "markdown", "line")
 
 # C0 controls but tab and newline, DEL, C1 (8-bit CSI, OSC, ...), bidirectional overrides.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -43,6 +43,11 @@ def visible(text: str) -> str:
 def safe_text(text: object, style: str = "") -> Text:
     """Untrusted `text` as a rich Text: no markup, control characters visible."""
     return Text(visible("" if text is None else str(text)), style=style)
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """`n` and `noun`, in the plural unless `n` is 1: "1 file", "2 files", "0 files"."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 
 def _plain(value: object) -> object:
@@ -73,6 +78,8 @@ def format_rows(
         records = [{c: _plain(v) for c, v in zip(columns, row, strict=True)} for row in rows]
         text = json.dumps(records, ensure_ascii=False, indent=2, default=str) + "\n"
         return text if exact else _JSON_RAW.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+    if fmt == "line":
+        return _as_lines([show(c) for c in columns], [[show(_cell(v)) for v in r] for r in rows])
     if fmt == "markdown":
         esc = [[show(_cell(v)).replace("|", "\\|").replace("\n", " ") for v in row] for row in rows]
         columns = [show(c).replace("|", "\\|") for c in columns]
@@ -80,6 +87,27 @@ def format_rows(
         lines += ["| " + " | ".join(row) + " |" for row in esc]
         return "\n".join(lines) + "\n"
     raise ValueError(f"unknown format {fmt!r}")
+
+
+def _as_lines(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """One `name = value` line per field and a blank line between rows, like sqlite's
+    `.mode line`: for rows too wide for a table. A value's later lines are indented."""
+    width = max((len(c) for c in columns), default=0)
+    records = []
+    for row in rows:
+        fields = [
+            f"{c:>{width}} = " + v.replace("\n", "\n" + " " * (width + 3))
+            for c, v in zip(columns, row, strict=True)
+        ]
+        records.append("\n".join(fields) + "\n")
+    return "\n".join(records)
+
+
+def is_id_column(name: str) -> bool:
+    """Whether a column holds what a person copies into the next command or query: ids,
+    URLs, sources and sites."""
+    name = name.lower()
+    return name in ("id", "url", "uri", "source", "site") or name.endswith(("_id", "url", "_key"))
 
 
 def print_rows(
@@ -90,18 +118,44 @@ def print_rows(
     title: str | None = None,
 ) -> None:
     """Print a result set in `fmt`; every value and name as text, never as markup."""
+    if fmt == "table" and not _fits(console.width, columns, rows):
+        # ids whole rather than squeezed: one field per line (psql's \x auto)
+        if title is not None:
+            console.print(safe_text(title), style="italic")
+        console.file.write(format_rows(columns, rows, "line"))
+        console.print(Text(counted(len(rows), "row"), style="dim"))
+        return
     if fmt != "table":
         console.file.write(format_rows(columns, rows, fmt))
         return
     table = Table(
         title=None if title is None else safe_text(title), show_lines=False, header_style="bold"
     )
-    for c in columns:
-        table.add_column(safe_text(c))
+    for i, c in enumerate(columns):
+        if is_id_column(c):  # whole, on one line: it is copied into the next command
+            table.add_column(safe_text(c), no_wrap=True, min_width=_widest(c, rows, i))
+        else:
+            table.add_column(safe_text(c), overflow="fold")
     for row in rows:
         table.add_row(*(safe_text(_cell(v)) for v in row))
-    console.print(table)
-    console.print(Text(f"{len(rows)} row{'s' if len(rows) != 1 else ''}", style="dim"))
+    console.print(table, soft_wrap=False)
+    console.print(Text(counted(len(rows), "row"), style="dim"))
+
+
+_NARROWEST = 6  # a text column narrower than this is unreadable: print lines instead
+
+
+def _widest(column: str, rows: Sequence[Sequence], i: int) -> int:
+    return max([len(column), *(len(visible(_cell(row[i]))) for row in rows)])
+
+
+def _fits(width: int, columns: Sequence[str], rows: Sequence[Sequence]) -> bool:
+    """Whether a table of `rows` fits `width` with every id column whole."""
+    need = 1 + sum(
+        3 + (_widest(c, rows, i) if is_id_column(c) else min(_NARROWEST, _widest(c, rows, i)))
+        for i, c in enumerate(columns)
+    )
+    return need <= width
 
 
 def progress_bar(console: Console) -> Progress:

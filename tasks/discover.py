@@ -27,6 +27,52 @@ class Plan:
     links: list[Link] = field(default_factory=list)  # article links read from local sources
     rejects: list[Reject] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # files in folders of no known type
+    skipped_by_name: list[str] = field(default_factory=list)  # files in folders, not articles
+
+
+# Files in a folder that are not articles by their names: a corpus' notes, licence and
+# answer keys. Named on the command line, they are read like any file.
+_NOT_ARTICLE_STEMS = frozenset(
+    {
+        "readme",
+        "license",
+        "licence",
+        "copying",
+        "notice",
+        "authors",
+        "changelog",
+        "changes",
+        "contributing",
+        "source",
+        "manifest",
+    }
+)
+_NOT_ARTICLE_NAMES = frozenset(
+    {
+        "index.json",
+        "ground-truth.json",
+        "ground_truth.json",
+        "groundtruth.json",
+        "evaldata.json",
+        "eval_baseline.json",
+        "metadata.json",
+        "meta.json",
+        "package.json",
+    }
+)
+
+
+def not_an_article(name: str) -> bool:
+    """Whether a file called `name`, found in a folder, is by its name no article: a README,
+    LICENSE or SOURCE.txt (as text or of no known type: `changelog.blog.html` is a page), an
+    index or ground truth, `*.expected.json`, a dotfile."""
+    lower = name.lower()
+    return (
+        lower.startswith(".")
+        or (lower.split(".", 1)[0] in _NOT_ARTICLE_STEMS and format_of(name) in (None, "text"))
+        or lower in _NOT_ARTICLE_NAMES
+        or ".expected." in lower
+    )
 
 
 def is_url(source: str) -> bool:
@@ -45,7 +91,7 @@ def _walk(plan: Plan, folder: Path) -> list[Path]:
     out = []
     for dirpath, dirnames, filenames in os.walk(folder, onerror=refused):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        out.extend(Path(dirpath, f) for f in sorted(filenames) if not f.startswith("."))
+        out.extend(Path(dirpath, f) for f in sorted(filenames))
     return out
 
 
@@ -103,6 +149,9 @@ def _add_links(plan: Plan, path: Path, kind: str, max_bytes: int) -> None:
 
 
 def _add_file(plan: Plan, path: Path, *, named: bool) -> None:
+    if not named and not_an_article(path.name):
+        plan.skipped_by_name.append(printable(str(path)))
+        return
     if not _regular(plan, path):
         return
     fmt = format_of(path.name)

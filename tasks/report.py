@@ -27,6 +27,7 @@ class RunSummary:
     rejected: int = 0
     comparisons: int = 0
     skipped: int = 0
+    skipped_by_name: list[str] = field(default_factory=list)  # folder files no article by name
     tracked_new: int = 0
     reject_reasons: dict[str, int] = field(default_factory=dict)
 

@@ -92,10 +92,13 @@ def test_sql_is_read_only(demo_db, capsys):
 
 def test_history_diff_and_story(demo_db, capsys):
     url = "https://wire.example/world/porthaven-ferry-strike?utm_source=newsletter"
+    assert main(["history", url, "--db", str(demo_db), "--format", "json"]) == 0
+    newest, first = json.loads(capsys.readouterr().out)
+    counts = ("n_same", "n_changed", "n_added", "n_removed", "n_moved", "title_changed")
+    assert [newest[c] for c in counts] == [11, 1, 1, 2, 0, True]
+    assert [first[c] for c in counts] == [None] * 6
     assert main(["history", url, "--db", str(demo_db)]) == 0
-    out = capsys.readouterr().out
-    assert "11 same, 1 changed, 1 added, 2 removed, 0 moved," in out and "new title" in out
-    assert "first version" in out
+    assert "first version" in capsys.readouterr().out
     assert main(["diff", url, "--db", str(demo_db)]) == 0
     out = capsys.readouterr().out
     assert "~ About [-14,000-]{+16,000+} passengers" in out

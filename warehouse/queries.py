@@ -9,9 +9,11 @@ from tasks.canonical_url import canonical_url
 
 
 def resolve_article(con: duckdb.DuckDBPyConnection, ref: str) -> str:
-    """The article id that `ref` (an article id, version id or URL) names."""
+    """The article id that `ref` (an article id, version id, URL, or the file of an article
+    without one) names."""
     row = con.execute(
-        """SELECT article_id FROM core.articles WHERE article_id = $ref OR url = $url
+        """SELECT article_id FROM core.articles
+           WHERE article_id = $ref OR url = $url OR source_key = $ref
            UNION ALL
            SELECT article_id FROM core.versions WHERE version_id = $ref
            LIMIT 1""",
@@ -45,26 +47,51 @@ def previous_version(con: duckdb.DuckDBPyConnection, version_id: str) -> str:
         [version_id],
     ).fetchone()
     if row is None:
-        raise NotFoundError(f"version {version_id} is its article's first; name two versions")
+        raise NotFoundError(
+            f"version {version_id} is its article's first; {_other(con, version_id)}"
+        )
     return row[0]
 
 
-HISTORY_COLUMNS = ("version", "version_id", "seen_at", "valid_to", "words", "title", "changes")
+def _other(con: duckdb.DuckDBPyConnection, version_id: str) -> str:
+    """What to compare a first version with: its story's original, if it has one."""
+    row = con.execute(
+        """SELECT s.original_version_id FROM versions v JOIN articles a USING (article_id)
+           JOIN stories s USING (story_id)
+           WHERE v.version_id = ? AND s.original_version_id <> v.version_id""",
+        [version_id],
+    ).fetchone()
+    if row is None:
+        return "name two versions: pressdiff diff OLD_VERSION_ID NEW_VERSION_ID"
+    return f"compare it with its story's original: pressdiff diff {row[0]} {version_id}"
+
+
+HISTORY_COLUMNS = (
+    "version_no",
+    "version_id",
+    "seen_at",
+    "valid_to",
+    "n_words",
+    "title",
+    "n_same",
+    "n_changed",
+    "n_added",
+    "n_removed",
+    "n_moved",
+    "title_changed",
+)
 
 
 def history(con: duckdb.DuckDBPyConnection, ref: str) -> tuple[str, list[tuple]]:
-    """(url or id, rows) of one article's versions, newest first, with what changed in each."""
+    """(url or source, rows) of one article's versions, newest first, with the counts of its
+    comparison to the version before (NULL for the first)."""
     article_id = resolve_article(con, ref)
     url = con.execute(
         "SELECT coalesce(url, source_key) FROM core.articles WHERE article_id = ?", [article_id]
     ).fetchone()[0]
     rows = con.execute(
         """SELECT version_no, version_id, seen_at, valid_to, n_words, title,
-                  CASE WHEN comparison_id IS NULL THEN 'first version'
-                       ELSE format('{} same, {} changed, {} added, {} removed, {} moved{}',
-                                   n_same, n_changed, n_added, n_removed, n_moved,
-                                   CASE WHEN title_changed THEN ', new title' ELSE '' END)
-                  END
+                  n_same, n_changed, n_added, n_removed, n_moved, title_changed
            FROM history(?)""",
         [article_id],
     ).fetchall()
@@ -97,17 +124,18 @@ def resolve_story(con: duckdb.DuckDBPyConnection, ref: str) -> str:
 
 
 STORY_COLUMNS = (
-    "",
+    "role",
     "site",
     "url",
-    "published",
+    "version_id",
+    "published_at",
     "jaccard",
-    "contained",
-    "same",
-    "changed",
-    "added",
-    "removed",
-    "swapped terms",
+    "containment",
+    "n_same",
+    "n_changed",
+    "n_added",
+    "n_removed",
+    "swapped_terms",
 )
 
 
@@ -115,15 +143,16 @@ def story(con: duckdb.DuckDBPyConnection, ref: str) -> tuple[tuple, list[tuple]]
     """(the story row, one row per member) for `pressdiff story`."""
     story_id = resolve_story(con, ref)
     head = con.execute(
-        """SELECT s.story_id, s.n_articles, s.n_sites, s.first_published, v.title, a.url
+        """SELECT s.story_id, s.n_articles, s.n_sites, s.first_published, v.title,
+                  coalesce(a.url, a.source_key), s.original_version_id
            FROM stories s JOIN versions v ON v.version_id = s.original_version_id
-           JOIN articles a ON a.article_id = v.article_id WHERE s.story_id = ?""",
+           JOIN core.articles a ON a.article_id = v.article_id WHERE s.story_id = ?""",
         [story_id],
     ).fetchone()
     rows = con.execute(
         """WITH members AS (
-               SELECT m.*, a.site, a.url, v.published_at
-               FROM story_members m JOIN articles a USING (article_id)
+               SELECT m.*, a.site, coalesce(a.url, a.source_key) AS url, v.published_at
+               FROM story_members m JOIN core.articles a USING (article_id)
                JOIN versions v ON v.version_id = m.version_id
                WHERE m.story_id = $story
            ),
@@ -145,7 +174,7 @@ def story(con: duckdb.DuckDBPyConnection, ref: str) -> tuple[tuple, list[tuple]]
                GROUP BY comparison_id
            )
            SELECT CASE WHEN m.is_original THEN 'original' ELSE '' END, m.site, m.url,
-                  m.published_at, round(m.jaccard, 2), round(m.containment, 2),
+                  m.version_id, m.published_at, round(m.jaccard, 2), round(m.containment, 2),
                   c.n_same, c.n_changed, c.n_added, c.n_removed, s.swapped
            FROM members m
            LEFT JOIN cmp c ON c.member_article = m.article_id

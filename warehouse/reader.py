@@ -87,7 +87,7 @@ def check_read_only(sql_text: str) -> list[duckdb.Statement]:
     except duckdb.PermissionException as exc:
         raise UsageError(f"the query may read only the warehouse: {_first_line(exc)}") from exc
     except duckdb.Error as exc:
-        raise SetupError(f"the query failed: {_first_line(exc)}") from exc
+        raise SetupError(f"the query failed: {_in_full(exc)}") from exc
     if not statements:
         raise UsageError("the query is empty")
     for statement in statements:
@@ -107,7 +107,7 @@ def run_read_only(con: duckdb.DuckDBPyConnection, sql_text: str) -> duckdb.DuckD
             "to save a result, use pressdiff sql --output FILE"
         ) from exc
     except duckdb.Error as exc:
-        raise SetupError(f"the query failed: {_first_line(exc)}") from exc
+        raise SetupError(f"the query failed: {_in_full(exc)}") from exc
     return con
 
 
@@ -164,6 +164,14 @@ def _word(raw: bytes, tokens: list, i: int) -> str | None:
         return None
     name = m[1].replace(b'""', b'"') if m[1] is not None else m[2]
     return name.decode(errors="replace").lower()
+
+
+def _in_full(exc: Exception) -> str:
+    """DuckDB's whole message about a user's query: its "Did you mean" and the caret under
+    the place it failed are what a person needs to fix the query. Its advice to install or
+    load an extension is left out: a reader may do neither."""
+    text = str(exc).strip().split("\n\nPlease try installing", 1)[0]
+    return text or type(exc).__name__
 
 
 def _first_line(exc: Exception) -> str:

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from tasks.article import InputRef, Reject
-from tasks.discover import Plan, batched, is_url, plan_inputs
+from tasks.discover import Plan, batched, is_url, not_an_article, plan_inputs
+from tests.conftest import corpus
 
 
 def ref(path: Path, fmt: str) -> InputRef:
@@ -59,6 +60,7 @@ def test_folder_is_walked_recursively(tree: Path) -> None:
             ref(tree / "sub/deeper/h.htm.gz", "html"),
         ],
         skipped=[str(tree / "f.pdf"), str(tree / "k.gz")],
+        skipped_by_name=[str(tree / ".secret.txt")],
     )
 
 
@@ -272,3 +274,44 @@ def test_a_folder_that_cannot_be_listed_or_searched_is_a_reject() -> None:
         repr([Reject(closed, "unreadable", listing)]),
         repr([Reject(inner, "unreadable", "Permission denied")]),
     ]
+
+
+@pytest.mark.parametrize(
+    "folder, names",
+    [
+        ("article-extraction-benchmark", {"ground-truth.json", "LICENSE", "SOURCE.txt"}),
+        (
+            "trafilatura-eval",
+            {"evaldata.json", "eval_baseline.json", "README.rst", "LICENSE", "SOURCE.txt"},
+        ),
+        ("fundus-recrawls", {"index.json", "LICENSE", "SOURCE.txt"}),
+    ],
+)
+def test_a_corpus_notes_and_answer_keys_are_skipped_by_name(folder: str, names: set[str]) -> None:
+    plan = plan_inputs([str(corpus(folder))])
+    skipped = {Path(p).name for p in plan.skipped_by_name}
+    assert names <= skipped
+    assert {n for n in skipped if ".expected." not in n} == names
+    assert not {Path(r.source).name for r in plan.refs} & skipped
+    assert plan.rejects == []
+
+
+def test_names_that_are_not_articles() -> None:
+    no = ["README", "readme.md", "LICENSE", "License.txt", "SOURCE.txt", "index.json", ".DS_Store"]
+    no += ["ground-truth.json", "de_Taz_f4c5397b69.expected.json", "COPYING", "NOTICE.rst"]
+    yes = ["changelog.blog.zwischenbilanz.html.gz", "source-of-the-nile.txt", "index.html"]
+    yes += ["readme-of-a-court-case.html", "story.txt", "Rzeczpospolita.json"]
+    assert [n for n in no if not not_an_article(n)] == []
+    assert [n for n in yes if not_an_article(n)] == []
+
+
+def test_a_file_named_explicitly_is_read_whatever_its_name(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("x")
+    (tmp_path / "index.json").write_text("{}")
+    named = plan_inputs([str(tmp_path / "README.md"), str(tmp_path / "index.json")])
+    assert named == Plan(
+        refs=[ref(tmp_path / "README.md", "text"), ref(tmp_path / "index.json", "json")]
+    )
+    assert plan_inputs([str(tmp_path)]) == Plan(
+        skipped_by_name=[str(tmp_path / "README.md"), str(tmp_path / "index.json")]
+    )

@@ -393,13 +393,18 @@ def test_store_result_add() -> None:
 def test_history(revised: tuple) -> None:
     con, v1, v2 = revised
     assert queries.HISTORY_COLUMNS == (
-        "version",
+        "version_no",
         "version_id",
         "seen_at",
         "valid_to",
-        "words",
+        "n_words",
         "title",
-        "changes",
+        "n_same",
+        "n_changed",
+        "n_added",
+        "n_removed",
+        "n_moved",
+        "title_changed",
     )
     assert queries.history(con, f"{URL}?utm_source=x") == (
         URL,
@@ -411,9 +416,9 @@ def test_history(revised: tuple) -> None:
                 None,
                 35,
                 "Library to close",
-                "2 same, 1 changed, 0 added, 0 removed, 0 moved, new title",
+                *(2, 1, 0, 0, 0, True),
             ),
-            (1, v1, T0, T0 + 2 * HOUR, 30, "Library to close", "first version"),
+            (1, v1, T0, T0 + 2 * HOUR, 30, "Library to close", *[None] * 6),
         ],
     )
 
@@ -427,7 +432,7 @@ def test_history_of_an_article_without_url_shows_its_source_key(
     vid = stable_id("version", stable_id("article", key), a.text_hash)
     assert queries.history(con, vid) == (
         key,
-        [(1, vid, T0, None, 30, "Library to close", "first version")],
+        [(1, vid, T0, None, 30, "Library to close", *[None] * 6)],
     )
 
 
@@ -467,7 +472,10 @@ def test_previous_version_of_a_first_version(revised: tuple) -> None:
     con, v1, _ = revised
     with pytest.raises(NotFoundError) as info:
         queries.previous_version(con, v1)
-    assert str(info.value) == f"version {v1} is its article's first; name two versions"
+    assert str(info.value) == (
+        f"version {v1} is its article's first; name two versions: "
+        "pressdiff diff OLD_VERSION_ID NEW_VERSION_ID"
+    )
 
 
 @pytest.mark.parametrize("ref", ["https://news.example.com/other", "0123456789abcdef", ""])
