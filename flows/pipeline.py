@@ -14,7 +14,7 @@ from itertools import chain
 
 from prefect.utilities.annotations import quote
 
-from pressdiff import stopping
+from pressdiff import progress, stopping
 from pressdiff.settings import Settings
 from tasks.article import InputRef
 from tasks.dedupe import find_stories
@@ -30,6 +30,8 @@ def process(
     db: str, run_id: str, refs: list[InputRef], links: list[Link], s: Settings
 ) -> tuple[StoreResult, int]:
     """Store what `refs` hold and `links` point to; returns what was stored, comparisons."""
+    progress.expect("extract", len(refs) + len(links))
+    progress.expect("store", len(refs) + len(links))
     local = batched(refs, s.batch_size)
     fetched: Iterable = (
         fetch_articles(db, quote(batch), run_id, s) for batch in batched(links, s.batch_size)

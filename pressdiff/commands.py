@@ -30,6 +30,17 @@ from warehouse.reader import open_reader, run_read_only
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
+# What each stage is called on the progress bar.
+STAGES = {
+    "sources": "reading sources",
+    "fetch": "fetching",
+    "extract": "extracting",
+    "store": "storing",
+    "stories": "finding stories",
+    "compare": "comparing",
+}
+
+
 def _run_flow(flow: str, console: Console, db: str, verbose: bool, **params):
     """Run the Prefect flow `flow` ("module:name") with the warehouse checked first and a
     progress bar on stderr. Prefect's server, the flow's imports and the extraction
@@ -58,11 +69,15 @@ def _run_flow(flow: str, console: Console, db: str, verbose: bool, **params):
     adopt_warehouse(str(db), con)
     with progress_bar(console) as bar:
         tasks: dict[str, int] = {}
+        totals: dict[str, int] = {}
 
-        def listener(stage: str, done: int, total: int | None) -> None:
+        def listener(stage: str, done: int, more: int) -> None:
+            totals[stage] = totals.get(stage, 0) + more
+            total = totals[stage] or None
             if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], advance=done, total=total or None)
+                label = STAGES.get(stage, stage)
+                tasks[stage] = bar.add_task(label, total=total)
+            bar.update(tasks[stage], advance=done, total=total)
 
         progress.listen(listener)
         try:

@@ -17,8 +17,16 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.console import Console, RenderableType
+from rich.progress import (
+    BarColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -158,13 +166,37 @@ def _fits(width: int, columns: Sequence[str], rows: Sequence[Sequence]) -> bool:
     return need <= width
 
 
+class _KnownTotal(ProgressColumn):
+    """A column drawn only for a stage whose total is known (no empty, pulsing bars)."""
+
+    def __init__(self, column: ProgressColumn) -> None:
+        super().__init__()
+        self.column = column
+
+    def render(self, task: Task) -> RenderableType:
+        return self.column.render(task) if task.total is not None else Text("")
+
+
+class _Count(ProgressColumn):
+    """'120/600' when the total is known, else '120'; never past the total."""
+
+    def render(self, task: Task) -> Text:
+        done = int(task.completed)
+        if task.total is None:
+            return Text(f"{done:,}", style="progress.download")
+        total = int(task.total)
+        return Text(f"{min(done, total):,}/{total:,}", style="progress.download")
+
+
 def progress_bar(console: Console) -> Progress:
-    """A progress bar for long work (drawn on stderr; invisible when it is not a terminal)."""
+    """A progress bar for long work (drawn on stderr; invisible when it is not a terminal):
+    a bar, count and time left for stages whose total is known, a count for the others."""
     return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
+        TextColumn("{task.description:<16}"),
+        _KnownTotal(BarColumn()),
+        _Count(),
         TimeElapsedColumn(),
+        _KnownTotal(TimeRemainingColumn()),
         console=console,
         transient=True,
     )

@@ -117,6 +117,7 @@ def compare_versions(
     todo = unseen_pairs(con, pairs, relation)  # a pair of texts compares the same every time
     versions = load_versions(con, {v for pair in todo for v in pair})
     results = []
+    progress.expect("compare", len(todo))
     for old_id, new_id in todo:
         old, new = versions[old_id], versions[new_id]
         c = compare(
@@ -126,7 +127,7 @@ def compare_versions(
             furniture=old.furniture | new.furniture,
         )
         results.append((old_id, new_id, relation, c))
-        progress.advance("compare", 1, len(todo))
+        progress.advance("compare", 1)
     with transaction(con):
         n = store_comparisons(con, results, run_id, datetime.now(UTC))
         pending.settle(con, relation, pairs)

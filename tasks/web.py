@@ -192,7 +192,8 @@ def expand_sources(
         ]
     for root, deeper in _by_root([(u, r) for u, r in todo if fetches.normalized(u) not in seen]):
         out.rejects += budget.too_deep(root, deeper)
-    progress.advance("sources", len(urls), len(urls))
+    progress.expect("sources", len(urls))
+    progress.advance("sources", len(urls))
     return out
 
 

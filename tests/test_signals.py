@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pressdiff.commands import STAGES
 from tests.conftest import ROOT, corpus
 
 pytestmark = pytest.mark.corpus
@@ -71,7 +72,7 @@ class Cli:
         while time.monotonic() < deadline:
             assert self.proc.poll() is None, self.text()
             text = self.text()
-            if re.search(r"store\b[^\n\r]*?\b[1-9]\d*/", text) and "extract" in text:
+            if re.search(r"storing\b[^\n\r]*?\b[1-9]\d*/", text) and "extracting" in text:
                 return
             time.sleep(0.2)
         raise AssertionError(f"no batch stored within {timeout} s:\n{self.text()}")
@@ -87,7 +88,9 @@ class Cli:
 
 
 def _bar(line: str) -> bool:
-    return bool(re.match(r"^[\w-]+ [━╸╺╾╼ ]+\S*\s*\d+/(\d+|\?)", line))
+    """A line of the progress display: a stage's label, then its bar, count and times."""
+    shape = r"\s+[━╸╺╾╼ ]*[\d,]+(/[\d,]+)?\s"
+    return any(re.match(f"^{label}{shape}", line) for label in STAGES.values())
 
 
 def descendants(pid: int) -> dict[int, str]:
