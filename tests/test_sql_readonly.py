@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -215,6 +216,21 @@ def test_output_takes_only_the_three_formats(warehouse, tmp_path):
     line = refused(cli("sql", "SELECT 1", "--output", str(target), "--db", str(warehouse)))
     assert line == "error: --output must end in .csv, .json or .parquet, not 'result.txt'"
     assert not target.exists()
+
+
+@pytest.mark.parametrize("link", ["symlink", "hardlink", "wal symlink"])
+def test_output_never_overwrites_the_warehouse_by_another_name(warehouse, tmp_path, link):
+    db = tmp_path / "copy.duckdb"
+    shutil.copyfile(warehouse, db)
+    before = counts(db)
+    target = tmp_path / "result.csv"
+    if link == "hardlink":
+        os.link(db, target)
+    else:
+        target.symlink_to(db.name + (".wal" if link == "wal symlink" else ""))
+    line = refused(cli("sql", "SELECT 1", "--output", str(target), "--db", str(db)))
+    assert line == f"error: --output {target} is the warehouse itself; name another file"
+    assert counts(db) == before
 
 
 def test_each_lock_holds_alone(warehouse, tmp_path):
