@@ -186,6 +186,9 @@ SSRF = [
     ("http://224.0.0.1/", "blocked: multicast address 224.0.0.1"),
     ("http://255.255.255.255/", "blocked: private address 255.255.255.255"),
     ("http://[64:ff9b::7f00:1]/", "blocked: reserved address 64:ff9b::7f00:1"),
+    ("http://[2002:7f00:1::]:{p}/", "blocked: 6to4 address 2002:7f00:1::"),  # 127.0.0.1 in 6to4
+    ("http://[2002:a9fe:a9fe::]/", "blocked: 6to4 address 2002:a9fe:a9fe::"),  # 169.254.169.254
+    ("http://[3fff::1]/", "blocked: documentation address 3fff::1"),
     ("http://[2001:db8::1]/", "blocked: private address 2001:db8::1"),
     ("http://internal.test/", "blocked: private address 10.0.0.5"),
     ("http://mixed.test:{p}/", LOOPBACK),
