@@ -306,6 +306,8 @@ def _capture(cap: WarcCapture, source: str) -> Extracted | Reject | Sighting:
             "not an article capture",
             f"HTTP {cap.status} in the archive",
         )
+    if cap.too_large is not None:
+        return Reject(f"{source}#{cap.target_uri}", "too large", cap.too_large)
     if cap.revisit and (cap.body is None or cap.refers_to_uri in (None, cap.target_uri)):
         return Sighting(cap.target_uri, cap.captured_at, source)
     if cap.body is None:
@@ -320,11 +322,12 @@ def _capture(cap: WarcCapture, source: str) -> Extracted | Reject | Sighting:
     return extract_text(doc)
 
 
-def _archive(ref: InputRef) -> list[Extracted | Reject | Sighting]:
-    """Every HTML page in a WARC/ARC file, captured at its WARC-Date."""
+def _archive(ref: InputRef, max_bytes: int) -> list[Extracted | Reject | Sighting]:
+    """Every HTML page in a WARC/ARC file, captured at its WARC-Date; a page that decodes
+    to over `max_bytes` is a reject (the archive itself may be of any size)."""
     out: list[Extracted | Reject | Sighting] = []
     try:
-        for cap in iter_warc(ref.path or ref.source):
+        for cap in iter_warc(ref.path or ref.source, max_body=max_bytes):
             out.append(_capture(cap, ref.source))
     except InputError as exc:
         out.append(Reject(ref.source, exc.reason, exc.detail))
@@ -338,7 +341,7 @@ def _archive(ref: InputRef) -> list[Extracted | Reject | Sighting]:
 def read_and_extract(ref: InputRef, max_bytes: int) -> list[Extracted | Reject | Sighting]:
     """Read one input and extract the text of every document in it, unsegmented."""
     if ref.fmt == "warc":
-        return _archive(ref)
+        return _archive(ref, max_bytes)
     return [
         item if isinstance(item, Reject) else extract_text(item)
         for item in read_ref(ref, max_bytes)
