@@ -63,8 +63,10 @@ POLICY = FetchPolicy(
     robots_timeout=1.0,
     max_bytes=1_000_000,
 )
-# generous: a URL gets its deadline, robots.txt its own, and the machine is shared
-BOUND = 3 * (POLICY.deadline + POLICY.robots_timeout)
+# A hang, not a slow machine: a URL gets its deadline and robots.txt its own (3 s here; the
+# longest seen is about 2 s), and 8 test runs may share 2 cores. That each deadline holds is
+# checked exactly, by attempts and reasons, in test_fetch.py.
+BOUND = 10 * (POLICY.deadline + POLICY.robots_timeout)
 PAGE = article("Harbour ferry returns", "The blue ferry sailed again on Monday. " * 5)
 
 FIGURES: dict[str, list] = {"tried": [], "refused": [], "times": [], "sources": []}
@@ -488,25 +490,25 @@ SOURCES = {
         "/d0.xml",
         "nested deeper than 3",
     ),
-    "feed with 100k items": (
+    "feed with 10k items": (
         lambda base: {
             "/feed.xml": Response(
-                body=rss([(f"{base}/a/{i}", None, None) for i in range(100_000)]),
+                body=rss([(f"{base}/a/{i}", None, None) for i in range(10_000)]),
                 content_type="application/rss+xml",
             )
         },
         "/feed.xml",
-        "99900 article links not followed: over 100 per source",
+        "9900 article links not followed: over 100 per source",
     ),
-    "sitemap with 100k URLs": (
+    "sitemap with 10k URLs": (
         lambda base: {
             "/big.xml": Response(
-                body=sitemap([f"{base}/a/{i}" for i in range(100_000)]),
+                body=sitemap([f"{base}/a/{i}" for i in range(10_000)]),
                 content_type="application/xml",
             )
         },
         "/big.xml",
-        "99900 article links not followed: over 100 per source",
+        "9900 article links not followed: over 100 per source",
     ),
 }
 
