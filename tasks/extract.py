@@ -12,7 +12,8 @@ import logging
 import re
 import signal
 import threading
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -73,6 +74,9 @@ for _name in ("trafilatura", "htmldate", "courlan", "justext", "readability"):
 # The work one page may cost. The largest page of the shared corpora has 19,629 tags;
 # trafilatura's time grows faster than the page beyond that (100,000 paragraphs: 54 s).
 MAX_TAGS = 100_000
+# Rejects one input may list one by one; the rest are one reject that counts them by reason
+# (a 1 MB file of 500,000 bad lines made 500,000 rows and held 220 MB).
+MAX_REJECTS_PER_INPUT = 1_000
 SECONDS_PER_PAGE = 60  # a page taking longer is rejected (extraction processes only)
 
 
@@ -290,12 +294,34 @@ def _finish(item, min_words: int):
         return Reject(item.source, "could not be read", f"unexpected {type(exc).__name__}: {exc}")
 
 
-def _read_safely(ref: InputRef, max_bytes: int) -> list[Extracted | Reject | Sighting]:
-    """`read_and_extract`, where even an error of ours costs one input, not the batch."""
+def _read_safely(ref: InputRef, max_bytes: int) -> Iterator[Extracted | Reject | Sighting]:
+    """`read_and_extract`, item by item, where even an error of ours costs the rest of one
+    input, not the batch."""
     try:
-        return read_and_extract(ref, max_bytes)
+        yield from _extract_each(ref, max_bytes)
     except Exception as exc:
-        return [Reject(ref.source, "could not be read", f"unexpected {type(exc).__name__}: {exc}")]
+        yield Reject(ref.source, "could not be read", f"unexpected {type(exc).__name__}: {exc}")
+
+
+def cap_rejects(items: Iterable, limit: int = MAX_REJECTS_PER_INPUT) -> Iterator:
+    """`items`, with at most `limit` rejects per source; past that, one reject per source
+    counts the rest by reason, so a file of a million bad records is not a million rows."""
+    seen: Counter[str] = Counter()
+    more: dict[str, Counter[str]] = {}
+    for item in items:
+        if isinstance(item, Reject):
+            seen[item.source] += 1
+            if seen[item.source] > limit:
+                more.setdefault(item.source, Counter())[item.reason] += 1
+                continue
+        yield item
+    for source, reasons in more.items():
+        counted = ", ".join(f"{n:,} {reason}" for reason, n in reasons.most_common())
+        yield Reject(
+            source,
+            "too many rejects",
+            f"{sum(reasons.values()):,} more not listed one by one ({counted})",
+        )
 
 
 def _capture(cap: WarcCapture, source: str) -> Extracted | Reject | Sighting:
@@ -340,21 +366,30 @@ def _archive(ref: InputRef, max_bytes: int) -> list[Extracted | Reject | Sightin
 
 def read_and_extract(ref: InputRef, max_bytes: int) -> list[Extracted | Reject | Sighting]:
     """Read one input and extract the text of every document in it, unsegmented."""
+    return list(_extract_each(ref, max_bytes))
+
+
+def _extract_each(ref: InputRef, max_bytes: int) -> Iterator[Extracted | Reject | Sighting]:
     if ref.fmt == "warc":
-        return _archive(ref, max_bytes)
-    return [
-        item if isinstance(item, Reject) else extract_text(item)
-        for item in read_ref(ref, max_bytes)
-    ]
+        yield from _archive(ref, max_bytes)
+        return
+    for item in read_ref(ref, max_bytes):
+        yield item if isinstance(item, Reject) else extract_text(item)
 
 
 def process_refs(
     refs: Iterable[InputRef], max_bytes: int, min_words: int, split: bool = True
 ) -> list:
     """What an extraction process runs: `read_and_extract` over a chunk of inputs,
-    flattened, and split into sentences too when `split`."""
-    out = [r for ref in refs for r in _read_safely(ref, max_bytes)]
-    return [_finish(item, min_words) for item in out] if split else out
+    flattened, and split into sentences too when `split`. Each input is read item by item
+    and lists at most MAX_REJECTS_PER_INPUT rejects (see `cap_rejects`)."""
+    out: list = []
+    for ref in refs:
+        items = _read_safely(ref, max_bytes)
+        if split:
+            items = (_finish(item, min_words) for item in items)
+        out.extend(cap_rejects(items))
+    return out
 
 
 # --- Prefect tasks -------------------------------------------------------------------------
@@ -380,6 +415,6 @@ def extract_batch(
     results = pool(workers).map(work, chunks) if workers > 0 else map(work, chunks)
     out: list = done
     for chunk, result in zip(chunks, results, strict=True):
-        out.extend(_finish(item, min_words) for item in result)
+        out.extend(cap_rejects(_finish(item, min_words) for item in result))
         progress.advance("extract", len(chunk))
     return out
