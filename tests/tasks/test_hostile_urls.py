@@ -242,6 +242,8 @@ REDIRECTS = [
     ("http://2130706433:{p}/", LOOPBACK),
     ("http://[::1]:{p}/", "blocked: loopback address ::1"),
     ("http://localhost:{p}/", LOOPBACK),
+    ("http://[::ffff:127.0.0.1]:{p}/", LOOPBACK),
+    ("http://[2002:7f00:1::]:{p}/", "blocked: 6to4 address 2002:7f00:1::"),
     ("//127.0.0.1:{p}/x", LOOPBACK),  # scheme-relative
     ("http://evil@127.0.0.1:{p}/", LOOPBACK),
     ("http://169.254.169.254/latest/meta-data/", "blocked: link-local address 169.254.169.254"),
