@@ -162,6 +162,7 @@ def test_the_detach_bypass_leaves_the_warehouse_unchanged(warehouse, tmp_path):
             "enable_logging() is not allowed",
         ),
         ("SELECT * FROM query('SELECT 1')", "query() is not allowed"),
+        ("SELECT * FROM pandas_scan(NULL)", "pandas_scan() is not allowed"),  # was a segfault
     ],
 )
 def test_settings_extensions_and_writes_are_refused(warehouse, tmp_path, query, error):
@@ -305,6 +306,9 @@ def test_check_read_only_accepts_select_like_statements(query):
         'select * from "Enable_Logging"()',
         "select 'é', system.main.ENABLE_PROFILING()",
         "select * from json_execute_serialized_sql('x')",
+        "select * from arrow_scan(null, null, null)",
+        "select * from Arrow_Scan_Dumb(null, null, null)",
+        "select * from python_map_function(null, null, null)",
         "select 1; attach 'x' as y",
         "use memory",
         "detach w",
