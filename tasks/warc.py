@@ -26,6 +26,7 @@ from warcio.timeutils import iso_date_to_datetime
 
 from pressdiff.errors import InputError
 from tasks.detect import SNIFF_BYTES, detect_kind
+from tasks.read import not_regular
 
 logging.getLogger("warcio").setLevel(logging.ERROR)  # it warns per odd header
 
@@ -104,11 +105,24 @@ def iter_warc(
     index = index if index is not None else DigestIndex()
     if isinstance(source, str | os.PathLike):
         path = os.fspath(source)
-        with open(path, "rb") as stream:
+        with _open_regular(path) as stream:
             yield from _iter_stream(stream, path, index, max_body)
     else:
         where = source if source.seekable() else None
         yield from _iter_stream(source, where, index, max_body)
+
+
+def _open_regular(path: str) -> IO[bytes]:
+    """`path` opened for reading if it is a regular file: a pipe put where a planned file was
+    would block `open` forever (it is opened non-blocking, then checked)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if kind := not_regular(os.fstat(fd).st_mode):
+            raise InputError("not a regular file", f"it is {kind}; only files are read")
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
 
 
 def iter_warcs(sources: Iterable[Source]) -> Iterator[WarcCapture]:
@@ -258,7 +272,7 @@ def _original_body(original: _Original | None, max_body: int) -> bytes | None:
     if original is None or original.where is None:
         return None
     if isinstance(original.where, str):
-        with open(original.where, "rb") as stream:
+        with _open_regular(original.where) as stream:
             return _body_at(stream, original.offset, max_body)
     stream = original.where
     try:

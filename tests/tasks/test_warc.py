@@ -7,6 +7,8 @@ import contextlib
 import gzip
 import hashlib
 import io
+import os
+import threading
 import tracemalloc
 import zlib
 from datetime import UTC, datetime
@@ -432,3 +434,25 @@ def test_a_page_that_decodes_to_over_the_limit_is_never_held(tmp_path: Path) -> 
         "the page of https://news.example/bomb decodes to over 1,000,000 bytes",
     )
     assert page.url == "https://news.example/b"
+
+
+def test_a_pipe_where_an_archive_was_planned_is_refused_not_waited_on(tmp_path: Path) -> None:
+    """A FIFO put where a planned WARC file was: opening it must not block on a writer."""
+    fifo = tmp_path / "swapped.warc"
+    os.mkfifo(fifo)
+
+    def release() -> None:  # lets a blocked open return, so a failing test ends
+        if not done.wait(30):
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+    done = threading.Event()
+    threading.Thread(target=release, daemon=True).start()
+    try:
+        with pytest.raises(InputError) as info:
+            list(iter_warc(fifo))
+    finally:
+        done.set()
+    assert (info.value.reason, info.value.detail) == (
+        "not a regular file",
+        "it is a named pipe (FIFO); only files are read",
+    )
