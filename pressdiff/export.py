@@ -8,6 +8,7 @@ terminal); .parquet keeps DuckDB's column types.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -19,14 +20,23 @@ SUFFIXES = (".csv", ".json", ".parquet")
 
 
 def check_output(path: str | Path, db: str | Path) -> Path:
-    """`path` if the result may be written there: a known suffix, and not the warehouse."""
+    """`path` if the result may be written there: a known suffix, and not the warehouse
+    (nor its .wal) by any name: a symlink or a hard link to it counts as the warehouse."""
     path = Path(path)
     if path.suffix.lower() not in SUFFIXES:
         raise UsageError(f"--output must end in .csv, .json or .parquet, not {path.name!r}")
     warehouse = Path(db).resolve()
-    if path.resolve() in (warehouse, warehouse.with_name(warehouse.name + ".wal")):
+    own = (warehouse, warehouse.with_name(warehouse.name + ".wal"))
+    if path.resolve() in own or any(_same_file(path, f) for f in own):
         raise UsageError(f"--output {path} is the warehouse itself; name another file")
     return path
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # either one missing or unreadable: not the same existing file
+        return False
 
 
 def write_result(cur: duckdb.DuckDBPyConnection, path: Path) -> int:

@@ -35,6 +35,13 @@ _ADDRESS_KINDS = (
     ("private", "is_private"),
     ("reserved", "is_reserved"),
 )
+# Refused whatever this Python's ipaddress says (3.11 calls them global): 6to4 wraps an IPv4
+# address, 2002:7f00:1:: is 127.0.0.1 to a host with a 6to4 route, and the range is
+# deprecated (RFC 7526); 3fff::/20 is for documentation (RFC 9637).
+_IPV6_KINDS = (
+    ("6to4", ipaddress.IPv6Network("2002::/16")),
+    ("documentation", ipaddress.IPv6Network("3fff::/20")),
+)
 
 
 def address_refusal(address: str) -> str | None:
@@ -42,6 +49,10 @@ def address_refusal(address: str) -> str | None:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        for kind, network in _IPV6_KINDS:
+            if ip in network:
+                return f"blocked: {kind} address {ip}"
     for kind, attribute in _ADDRESS_KINDS:
         if getattr(ip, attribute):
             return f"blocked: {kind} address {ip}"

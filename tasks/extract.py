@@ -12,6 +12,7 @@ import logging
 import re
 import signal
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass
@@ -74,6 +75,9 @@ for _name in ("trafilatura", "htmldate", "courlan", "justext", "readability"):
 # The work one page may cost. The largest page of the shared corpora has 19,629 tags;
 # trafilatura's time grows faster than the page beyond that (100,000 paragraphs: 54 s).
 MAX_TAGS = 100_000
+# Rejects one input may list one by one; the rest are one reject that counts them by reason
+# (a 1 MB file of 500,000 bad lines made 500,000 rows and held 220 MB).
+MAX_REJECTS_PER_INPUT = 1_000
 SECONDS_PER_PAGE = 60  # a page taking longer is rejected (extraction processes only)
 
 
@@ -291,12 +295,34 @@ def _finish(item, min_words: int):
         return Reject(item.source, "could not be read", f"unexpected {type(exc).__name__}: {exc}")
 
 
-def _read_safely(ref: InputRef, max_bytes: int) -> list[Extracted | Reject | Sighting]:
-    """`read_and_extract`, where even an error of ours costs one input, not the batch."""
+def _read_safely(ref: InputRef, max_bytes: int) -> Iterator[Extracted | Reject | Sighting]:
+    """`read_and_extract`, item by item, where even an error of ours costs the rest of one
+    input, not the batch."""
     try:
-        return read_and_extract(ref, max_bytes)
+        yield from _extract_each(ref, max_bytes)
     except Exception as exc:
-        return [Reject(ref.source, "could not be read", f"unexpected {type(exc).__name__}: {exc}")]
+        yield Reject(ref.source, "could not be read", f"unexpected {type(exc).__name__}: {exc}")
+
+
+def cap_rejects(items: Iterable, limit: int = MAX_REJECTS_PER_INPUT) -> Iterator:
+    """`items`, with at most `limit` rejects per source; past that, one reject per source
+    counts the rest by reason, so a file of a million bad records is not a million rows."""
+    seen: Counter[str] = Counter()
+    more: dict[str, Counter[str]] = {}
+    for item in items:
+        if isinstance(item, Reject):
+            seen[item.source] += 1
+            if seen[item.source] > limit:
+                more.setdefault(item.source, Counter())[item.reason] += 1
+                continue
+        yield item
+    for source, reasons in more.items():
+        counted = ", ".join(f"{n:,} {reason}" for reason, n in reasons.most_common())
+        yield Reject(
+            source,
+            "too many rejects",
+            f"{sum(reasons.values()):,} more not listed one by one ({counted})",
+        )
 
 
 def _capture(cap: WarcCapture, source: str) -> Extracted | Reject | Sighting:
@@ -307,6 +333,8 @@ def _capture(cap: WarcCapture, source: str) -> Extracted | Reject | Sighting:
             "not an article capture",
             f"HTTP {cap.status} in the archive",
         )
+    if cap.too_large is not None:
+        return Reject(f"{source}#{cap.target_uri}", "too large", cap.too_large)
     if cap.revisit and (cap.body is None or cap.refers_to_uri in (None, cap.target_uri)):
         return Sighting(cap.target_uri, cap.captured_at, source)
     if cap.body is None:
@@ -321,11 +349,12 @@ def _capture(cap: WarcCapture, source: str) -> Extracted | Reject | Sighting:
     return extract_text(doc)
 
 
-def _archive(ref: InputRef) -> list[Extracted | Reject | Sighting]:
-    """Every HTML page in a WARC/ARC file, captured at its WARC-Date."""
+def _archive(ref: InputRef, max_bytes: int) -> list[Extracted | Reject | Sighting]:
+    """Every HTML page in a WARC/ARC file, captured at its WARC-Date; a page that decodes
+    to over `max_bytes` is a reject (the archive itself may be of any size)."""
     out: list[Extracted | Reject | Sighting] = []
     try:
-        for cap in iter_warc(ref.path or ref.source):
+        for cap in iter_warc(ref.path or ref.source, max_body=max_bytes):
             out.append(_capture(cap, ref.source))
     except InputError as exc:
         out.append(Reject(ref.source, exc.reason, exc.detail))
@@ -338,21 +367,30 @@ def _archive(ref: InputRef) -> list[Extracted | Reject | Sighting]:
 
 def read_and_extract(ref: InputRef, max_bytes: int) -> list[Extracted | Reject | Sighting]:
     """Read one input and extract the text of every document in it, unsegmented."""
+    return list(_extract_each(ref, max_bytes))
+
+
+def _extract_each(ref: InputRef, max_bytes: int) -> Iterator[Extracted | Reject | Sighting]:
     if ref.fmt == "warc":
-        return _archive(ref)
-    return [
-        item if isinstance(item, Reject) else extract_text(item)
-        for item in read_ref(ref, max_bytes)
-    ]
+        yield from _archive(ref, max_bytes)
+        return
+    for item in read_ref(ref, max_bytes):
+        yield item if isinstance(item, Reject) else extract_text(item)
 
 
 def process_refs(
     refs: Iterable[InputRef], max_bytes: int, min_words: int, split: bool = True
 ) -> list:
     """What an extraction process runs: `read_and_extract` over a chunk of inputs,
-    flattened, and split into sentences too when `split`."""
-    out = [r for ref in refs for r in _read_safely(ref, max_bytes)]
-    return [_finish(item, min_words) for item in out] if split else out
+    flattened, and split into sentences too when `split`. Each input is read item by item
+    and lists at most MAX_REJECTS_PER_INPUT rejects (see `cap_rejects`)."""
+    out: list = []
+    for ref in refs:
+        items = _read_safely(ref, max_bytes)
+        if split:
+            items = (_finish(item, min_words) for item in items)
+        out.extend(cap_rejects(items))
+    return out
 
 
 # --- Prefect tasks -------------------------------------------------------------------------
@@ -377,7 +415,9 @@ def extract_batch(
     spare_core = 0 < workers < cores()
     work = partial(process_refs, max_bytes=max_bytes, min_words=min_words, split=not spare_core)
     results = _in_pool(work, chunks, workers) if workers > 0 else _in_here(work, chunks)
-    finished = {i: [_finish(item, min_words) for item in result] for i, result in results}
+    finished = {
+        i: list(cap_rejects(_finish(item, min_words) for item in result)) for i, result in results
+    }
     return done + [item for i in sorted(finished) for item in finished[i]]  # in input order
 
 

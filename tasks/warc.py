@@ -26,6 +26,7 @@ from warcio.timeutils import iso_date_to_datetime
 
 from pressdiff.errors import InputError
 from tasks.detect import SNIFF_BYTES, detect_kind
+from tasks.read import not_regular
 
 logging.getLogger("warcio").setLevel(logging.ERROR)  # it warns per odd header
 
@@ -42,6 +43,11 @@ _SNIFFED_TYPES = frozenset({"", "application/octet-stream", "unk", "no-type"})
 
 Source = str | os.PathLike[str] | IO[bytes]
 
+# The most bytes one page's body may decode to. A record's body is gzipped or brotli'd (and
+# a .warc.gz is gzipped again): a file of 1 MB can hold a page of 1 GB.
+MAX_BODY_BYTES = 20_000_000
+_DRAIN = 1 << 16
+
 
 @dataclass(slots=True, frozen=True)
 class WarcCapture:
@@ -57,6 +63,7 @@ class WarcCapture:
     revisit: bool = False  # the same content as an earlier capture: not a new version
     refers_to_uri: str | None = None
     refers_to_date: datetime | None = None
+    too_large: str | None = None  # why the body was dropped: it decodes to over the limit
 
 
 @dataclass(slots=True, frozen=True)
@@ -90,15 +97,32 @@ class DigestIndex:
         return self.by_uri.get((uri, digest)) or self.by_digest.get(digest)
 
 
-def iter_warc(source: Source, index: DigestIndex | None = None) -> Iterator[WarcCapture]:
-    """HTML captures of one WARC/ARC file (a path or a binary stream), in file order."""
+def iter_warc(
+    source: Source, index: DigestIndex | None = None, max_body: int = MAX_BODY_BYTES
+) -> Iterator[WarcCapture]:
+    """HTML captures of one WARC/ARC file (a path or a binary stream), in file order. A body
+    that decodes to over `max_body` bytes is never held: its capture has `too_large` set."""
     index = index if index is not None else DigestIndex()
     if isinstance(source, str | os.PathLike):
         path = os.fspath(source)
-        with open(path, "rb") as stream:
-            yield from _iter_stream(stream, path, index)
+        with _open_regular(path) as stream:
+            yield from _iter_stream(stream, path, index, max_body)
     else:
-        yield from _iter_stream(source, source if source.seekable() else None, index)
+        where = source if source.seekable() else None
+        yield from _iter_stream(source, where, index, max_body)
+
+
+def _open_regular(path: str) -> IO[bytes]:
+    """`path` opened for reading if it is a regular file: a pipe put where a planned file was
+    would block `open` forever (it is opened non-blocking, then checked)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if kind := not_regular(os.fstat(fd).st_mode):
+            raise InputError("not a regular file", f"it is {kind}; only files are read")
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
 
 
 def iter_warcs(sources: Iterable[Source]) -> Iterator[WarcCapture]:
@@ -109,22 +133,23 @@ def iter_warcs(sources: Iterable[Source]) -> Iterator[WarcCapture]:
 
 
 def _iter_stream(
-    stream: IO[bytes], where: str | IO[bytes] | None, index: DigestIndex
+    stream: IO[bytes], where: str | IO[bytes] | None, index: DigestIndex, max_body: int
 ) -> Iterator[WarcCapture]:
     """Captures of an open archive; `where` lets revisits re-read their original later."""
     is_arc = _is_arc(stream)
     records = _Records(stream, arc2warc=True)
     for record in _records(records):
         if record.rec_type == "response":
-            capture = _response(record)
+            capture = _response(record, max_body)
             if capture is not None:
                 offset = records.get_record_offset()
                 if is_arc:
                     capture = replace(capture, record_id=_arc_record_id(capture, offset))
-                _remember(index, capture, where, offset)
+                if capture.too_large is None:
+                    _remember(index, capture, where, offset)
                 yield capture
         elif record.rec_type == "revisit":
-            capture = _revisit(record, index)
+            capture = _revisit(record, index, max_body)
             if capture is not None:
                 yield capture
 
@@ -152,7 +177,7 @@ def _why(exc: Exception) -> str:
     return "a record header is malformed or the file is cut off inside a record"
 
 
-def _response(record: Any) -> WarcCapture | None:
+def _response(record: Any, max_body: int) -> WarcCapture | None:
     """An HTTP response record with an HTML body as a capture; None for anything else."""
     status = _status(record)
     uri = _uri(record)
@@ -161,9 +186,13 @@ def _response(record: Any) -> WarcCapture | None:
     content_type = _content_type(record)
     if not _may_be_html(content_type):
         return None
-    body = _read_body(record)
+    body = _read_body(record, max_body + 1)
     if not _is_html(content_type, body):
         return None
+    too_large = None
+    if body is not None and len(body) > max_body:
+        too_large = f"the page of {uri} decodes to over {max_body:,} bytes"
+        body = None
     digest = record.rec_headers.get_header("WARC-Payload-Digest") or _digest(body)
     return WarcCapture(
         target_uri=uri,
@@ -173,10 +202,11 @@ def _response(record: Any) -> WarcCapture | None:
         body=body,
         payload_digest=digest,
         record_id=_record_id(record),
+        too_large=too_large,
     )
 
 
-def _revisit(record: Any, index: DigestIndex) -> WarcCapture | None:
+def _revisit(record: Any, index: DigestIndex, max_body: int) -> WarcCapture | None:
     """A revisit record as a capture of unchanged content; None when it is not HTML."""
     uri = _uri(record)
     if uri is None:
@@ -192,7 +222,7 @@ def _revisit(record: Any, index: DigestIndex) -> WarcCapture | None:
         captured_at=_warc_date(record),
         status=status,
         content_type=content_type,
-        body=_original_body(original),
+        body=_original_body(original, max_body),
         payload_digest=digest,
         record_id=_record_id(record),
         revisit=True,
@@ -237,42 +267,45 @@ def _remember(
         index.add(capture.payload_digest, original)
 
 
-def _original_body(original: _Original | None) -> bytes | None:
+def _original_body(original: _Original | None, max_body: int) -> bytes | None:
     """The body of an indexed response, read again from its file or stream at its offset."""
     if original is None or original.where is None:
         return None
     if isinstance(original.where, str):
-        with open(original.where, "rb") as stream:
-            return _body_at(stream, original.offset)
+        with _open_regular(original.where) as stream:
+            return _body_at(stream, original.offset, max_body)
     stream = original.where
     try:
         position = stream.tell()
         try:
-            return _body_at(stream, original.offset)
+            return _body_at(stream, original.offset, max_body)
         finally:
             stream.seek(position)
     except (OSError, ValueError):  # the stream was closed or cannot seek after all
         return None
 
 
-def _body_at(stream: IO[bytes], offset: int) -> bytes | None:
-    """The body of the record that starts at `offset`."""
+def _body_at(stream: IO[bytes], offset: int, max_body: int) -> bytes | None:
+    """The body of the record that starts at `offset` (None if over `max_body` bytes)."""
     stream.seek(offset)
     for record in _Records(stream, arc2warc=True):
-        return _read_body(record)
+        body = _read_body(record, max_body + 1)
+        return body if body is None or len(body) <= max_body else None
     return None
 
 
-def _read_body(record: Any) -> bytes | None:
-    """The HTTP payload with transfer and content encodings undone; None if undecodable.
+def _read_body(record: Any, limit: int) -> bytes | None:
+    """The HTTP payload with transfer and content encodings undone, its first `limit` bytes
+    at most; None if undecodable. Nothing past `limit` is held in memory.
 
     Raises InputError when the file ends inside the record: a cut-off page is not a page.
     """
     try:
-        body = record.content_stream().read()
+        body = record.content_stream().read(limit)
     except (OSError, EOFError, ValueError, zlib.error):
         body = None
-    record.raw_stream.read()  # what the decoders left unread, so the length check is exact
+    while record.raw_stream.read(_DRAIN):  # what the decoders left: the length check is exact
+        pass
     if getattr(record.raw_stream, "limit", 0) > 0:
         uri = record.rec_headers.get_header("WARC-Target-URI")
         raise InputError("unreadable archive", f"the file ends inside the record of {uri}")

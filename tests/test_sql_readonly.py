@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -161,6 +162,7 @@ def test_the_detach_bypass_leaves_the_warehouse_unchanged(warehouse, tmp_path):
             "enable_logging() is not allowed",
         ),
         ("SELECT * FROM query('SELECT 1')", "query() is not allowed"),
+        ("SELECT * FROM pandas_scan(NULL)", "pandas_scan() is not allowed"),  # was a segfault
     ],
 )
 def test_settings_extensions_and_writes_are_refused(warehouse, tmp_path, query, error):
@@ -215,6 +217,21 @@ def test_output_takes_only_the_three_formats(warehouse, tmp_path):
     line = refused(cli("sql", "SELECT 1", "--output", str(target), "--db", str(warehouse)))
     assert line == "error: --output must end in .csv, .json or .parquet, not 'result.txt'"
     assert not target.exists()
+
+
+@pytest.mark.parametrize("link", ["symlink", "hardlink", "wal symlink"])
+def test_output_never_overwrites_the_warehouse_by_another_name(warehouse, tmp_path, link):
+    db = tmp_path / "copy.duckdb"
+    shutil.copyfile(warehouse, db)
+    before = counts(db)
+    target = tmp_path / "result.csv"
+    if link == "hardlink":
+        os.link(db, target)
+    else:
+        target.symlink_to(db.name + (".wal" if link == "wal symlink" else ""))
+    line = refused(cli("sql", "SELECT 1", "--output", str(target), "--db", str(db)))
+    assert line == f"error: --output {target} is the warehouse itself; name another file"
+    assert counts(db) == before
 
 
 def test_each_lock_holds_alone(warehouse, tmp_path):
@@ -289,6 +306,9 @@ def test_check_read_only_accepts_select_like_statements(query):
         'select * from "Enable_Logging"()',
         "select 'é', system.main.ENABLE_PROFILING()",
         "select * from json_execute_serialized_sql('x')",
+        "select * from arrow_scan(null, null, null)",
+        "select * from Arrow_Scan_Dumb(null, null, null)",
+        "select * from python_map_function(null, null, null)",
         "select 1; attach 'x' as y",
         "use memory",
         "detach w",

@@ -14,7 +14,8 @@ Two locks, each enough alone against writes:
    VALUES, TABLE, and what DuckDB turns into one (DESCRIBE, SHOW, SUMMARIZE, PRAGMA show_tables,
    table_info ...), and EXPLAIN [ANALYZE] of one. A SELECT may not call the table functions
    that change the session or run SQL given as a string (`enable_logging`, `checkpoint`,
-   `query`, ...): `enable_logging(storage := 'file', ...)` would even abort the process.
+   `query`, ...) or read raw memory (`pandas_scan`, `arrow_scan`): `enable_logging(storage :=
+   'file', ...)` would abort the process, `pandas_scan(NULL)` crash it.
 
 Parsing happens on a private connection as locked as a reader: DuckDB's parser reads the
 files of `IMPORT DATABASE` and installs extensions some PRAGMAs need. `run_read_only` checks,
@@ -45,9 +46,14 @@ READER_CONFIG = {
 ALLOWED = "SELECT, WITH, FROM, VALUES, EXPLAIN, DESCRIBE, SHOW, SUMMARIZE, PRAGMA show_tables"
 
 # Table functions that are SELECTs to the parser but change the session, write, or run SQL
-# from a string (which would escape this check).
+# from a string (which would escape this check); and the Python client's own scans, which
+# read raw memory pointers (`pandas_scan(NULL)` kills the process with a segfault).
 DENIED_FUNCTIONS = frozenset(
     {
+        "pandas_scan",
+        "arrow_scan",
+        "arrow_scan_dumb",
+        "python_map_function",
         "enable_logging",
         "disable_logging",
         "truncate_duckdb_logs",

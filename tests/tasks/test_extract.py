@@ -13,6 +13,7 @@ from tasks.article import Article, Document, InputRef, Reject, Sentence
 from tasks.extract import (
     HTML_EXTRACTOR,
     TEXT_EXTRACTOR,
+    cap_rejects,
     extract_document,
     extract_text,
     parse_datetime,
@@ -364,6 +365,39 @@ def test_process_ref_passes_rejects_through_and_extracts_the_rest(tmp_path: Path
             str(path), "malformed JSON", "line 2: Expecting property name enclosed in double quotes"
         ),
         Reject(str(path), "too short", "2 words, fewer than 10"),
+    ]
+
+
+def test_a_file_of_many_bad_records_lists_a_thousand_rejects_and_counts_the_rest(
+    tmp_path: Path,
+) -> None:
+    """One reject per bad record, up to MAX_REJECTS_PER_INPUT; then one that counts the rest
+    (a 1 MB file of 500,000 bad lines made 500,000 rejects and held 220 MB)."""
+    body = "The council met on Tuesday and voted to keep the library open for another year."
+    path = tmp_path / "many.jsonl"
+    lines = ["{oops"] * 1_500 + [json.dumps({"text": "Too short."})] * 700
+    path.write_text("\n".join([*lines, json.dumps({"text": body})]) + "\n")
+    other = tmp_path / "few.jsonl"
+    other.write_text("{oops\n" * 3)
+    refs = [InputRef(source=str(p), fmt="jsonl", path=str(p)) for p in (path, other)]
+    out = process_refs(refs, 10**6, 10)
+    assert len(out) == 1_000 + 1 + 1 + 3
+    assert all(r == Reject(str(path), "malformed JSON", r.detail) for r in out[:1_000])
+    assert isinstance(out[1_000], Article) and out[1_000].text == body
+    assert out[1_001] == Reject(
+        str(path),
+        "too many rejects",
+        "1,200 more not listed one by one (700 too short, 500 malformed JSON)",
+    )
+    assert [r.source for r in out[1_002:]] == [str(other)] * 3
+
+
+def test_cap_rejects_counts_each_source_apart() -> None:
+    items = [Reject(f"s{i % 2}", "x", "d") for i in range(7)]
+    assert list(cap_rejects(items, limit=2)) == [
+        *items[:4],
+        Reject("s0", "too many rejects", "2 more not listed one by one (2 x)"),
+        Reject("s1", "too many rejects", "1 more not listed one by one (1 x)"),
     ]
 
 

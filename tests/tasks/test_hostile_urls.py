@@ -63,8 +63,10 @@ POLICY = FetchPolicy(
     robots_timeout=1.0,
     max_bytes=1_000_000,
 )
-# generous: a URL gets its deadline, robots.txt its own, and the machine is shared
-BOUND = 3 * (POLICY.deadline + POLICY.robots_timeout)
+# A hang, not a slow machine: a URL gets its deadline and robots.txt its own (3 s here; the
+# longest seen is about 2 s), and 8 test runs may share 2 cores. That each deadline holds is
+# checked exactly, by attempts and reasons, in test_fetch.py.
+BOUND = 10 * (POLICY.deadline + POLICY.robots_timeout)
 PAGE = article("Harbour ferry returns", "The blue ferry sailed again on Monday. " * 5)
 
 FIGURES: dict[str, list] = {"tried": [], "refused": [], "times": [], "sources": []}
@@ -186,6 +188,9 @@ SSRF = [
     ("http://224.0.0.1/", "blocked: multicast address 224.0.0.1"),
     ("http://255.255.255.255/", "blocked: private address 255.255.255.255"),
     ("http://[64:ff9b::7f00:1]/", "blocked: reserved address 64:ff9b::7f00:1"),
+    ("http://[2002:7f00:1::]:{p}/", "blocked: 6to4 address 2002:7f00:1::"),  # 127.0.0.1 in 6to4
+    ("http://[2002:a9fe:a9fe::]/", "blocked: 6to4 address 2002:a9fe:a9fe::"),  # 169.254.169.254
+    ("http://[3fff::1]/", "blocked: documentation address 3fff::1"),
     ("http://[2001:db8::1]/", "blocked: private address 2001:db8::1"),
     ("http://internal.test/", "blocked: private address 10.0.0.5"),
     ("http://mixed.test:{p}/", LOOPBACK),
@@ -237,6 +242,8 @@ REDIRECTS = [
     ("http://2130706433:{p}/", LOOPBACK),
     ("http://[::1]:{p}/", "blocked: loopback address ::1"),
     ("http://localhost:{p}/", LOOPBACK),
+    ("http://[::ffff:127.0.0.1]:{p}/", LOOPBACK),
+    ("http://[2002:7f00:1::]:{p}/", "blocked: 6to4 address 2002:7f00:1::"),
     ("//127.0.0.1:{p}/x", LOOPBACK),  # scheme-relative
     ("http://evil@127.0.0.1:{p}/", LOOPBACK),
     ("http://169.254.169.254/latest/meta-data/", "blocked: link-local address 169.254.169.254"),
@@ -485,25 +492,25 @@ SOURCES = {
         "/d0.xml",
         "nested deeper than 3",
     ),
-    "feed with 100k items": (
+    "feed with 10k items": (
         lambda base: {
             "/feed.xml": Response(
-                body=rss([(f"{base}/a/{i}", None, None) for i in range(100_000)]),
+                body=rss([(f"{base}/a/{i}", None, None) for i in range(10_000)]),
                 content_type="application/rss+xml",
             )
         },
         "/feed.xml",
-        "99900 article links not followed: over 100 per source",
+        "9900 article links not followed: over 100 per source",
     ),
-    "sitemap with 100k URLs": (
+    "sitemap with 10k URLs": (
         lambda base: {
             "/big.xml": Response(
-                body=sitemap([f"{base}/a/{i}" for i in range(100_000)]),
+                body=sitemap([f"{base}/a/{i}" for i in range(10_000)]),
                 content_type="application/xml",
             )
         },
         "/big.xml",
-        "99900 article links not followed: over 100 per source",
+        "9900 article links not followed: over 100 per source",
     ),
 }
 

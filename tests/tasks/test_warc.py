@@ -7,6 +7,10 @@ import contextlib
 import gzip
 import hashlib
 import io
+import os
+import threading
+import tracemalloc
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,6 +20,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from pressdiff.errors import InputError
+from tasks.article import InputRef, Reject
+from tasks.extract import read_and_extract
 from tasks.warc import WarcCapture, iter_warc, iter_warcs
 from tests.conftest import corpus
 
@@ -373,3 +379,80 @@ def test_cut_off_warc_gives_what_it_holds_or_an_input_error() -> None:
         with contextlib.suppress(InputError):
             captures.extend(iter_warc(io.BytesIO(data[:cut])))
         assert captures == whole[: len(captures)]
+
+
+def _bomb_warc(decoded: int) -> bytes:
+    """A .warc.gz of two pages: the first gzipped by HTTP too, decoding to `decoded` bytes of
+    spaces (a file of a few kB), the second an ordinary page."""
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    squeeze = zlib.compressobj(1, zlib.DEFLATED, 31)
+    body = squeeze.compress(PAGE_A1) + squeeze.compress(b" " * decoded) + squeeze.flush()
+    http = StatusAndHeaders(
+        "200 OK",
+        [("Content-Type", "text/html"), ("Content-Encoding", "gzip")],
+        protocol="HTTP/1.1",
+    )
+    for uri, payload, headers in (
+        ("https://news.example/bomb", body, http),
+        ("https://news.example/b", PAGE_B, _http("text/html")),
+    ):
+        record = writer.create_warc_record(
+            uri, "response", payload=io.BytesIO(payload), http_headers=headers,
+            warc_headers_dict={"WARC-Date": T1},
+        )  # fmt: skip
+        writer.write_record(record)
+    return out.getvalue()
+
+
+def test_a_page_that_decodes_to_over_the_limit_is_never_held(tmp_path: Path) -> None:
+    """A page gzipped inside a WARC record is read up to the limit, not whole: one 30 MB
+    page of a 30 kB file is a reject, the page after it is read, memory stays small."""
+    path = tmp_path / "bomb.warc.gz"
+    path.write_bytes(_bomb_warc(30_000_000))
+    assert path.stat().st_size < 100_000
+    tracemalloc.start()
+    try:
+        captures = list(iter_warc(path, max_body=1_000_000))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [(c.target_uri, c.body, c.too_large) for c in captures] == [
+        (
+            "https://news.example/bomb",
+            None,
+            "the page of https://news.example/bomb decodes to over 1,000,000 bytes",
+        ),
+        ("https://news.example/b", PAGE_B, None),
+    ]
+    assert peak < 20_000_000, f"{peak:,} bytes held at once"  # the whole page: 30 MB
+    ref = InputRef(str(path), "warc", path=str(path))
+    [reject, page] = read_and_extract(ref, 1_000_000)
+    assert reject == Reject(
+        f"{path}#https://news.example/bomb",
+        "too large",
+        "the page of https://news.example/bomb decodes to over 1,000,000 bytes",
+    )
+    assert page.url == "https://news.example/b"
+
+
+def test_a_pipe_where_an_archive_was_planned_is_refused_not_waited_on(tmp_path: Path) -> None:
+    """A FIFO put where a planned WARC file was: opening it must not block on a writer."""
+    fifo = tmp_path / "swapped.warc"
+    os.mkfifo(fifo)
+
+    def release() -> None:  # lets a blocked open return, so a failing test ends
+        if not done.wait(30):
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+    done = threading.Event()
+    threading.Thread(target=release, daemon=True).start()
+    try:
+        with pytest.raises(InputError) as info:
+            list(iter_warc(fifo))
+    finally:
+        done.set()
+    assert (info.value.reason, info.value.detail) == (
+        "not a regular file",
+        "it is a named pipe (FIFO); only files are read",
+    )
