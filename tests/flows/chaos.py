@@ -17,7 +17,9 @@ import duckdb
 
 from tests.conftest import ROOT, corpus
 
-VIEWS = sorted(p.stem for p in (ROOT / "warehouse" / "views").glob("*.sql") if p.stem[:3] != "zz_")
+VIEWS = sorted(
+    p.stem for p in (ROOT / "warehouse" / "views").glob("*.sql") if not p.stem.startswith("zz")
+)
 AUDITS = sorted((ROOT / "warehouse" / "audits").glob("*.sql"))
 
 # Rows that must be unique: (table, key columns).
