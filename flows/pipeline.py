@@ -46,7 +46,7 @@ def process(
 def finish(db: str, run_id: str, results: list, stored: StoreResult, s: Settings) -> int:
     """Store one extracted batch, match it against the warehouse and compare what is new
     (while the next batch is being extracted); returns how many comparisons it made."""
-    batch = store_batch(db, quote(results), run_id)
+    batch = store_batch(db, quote(results), run_id, s.seen_at)
     stored.add(batch)
     republished = (
         find_stories(db, quote(batch.new_version_ids), run_id, **s.dedupe_params())
