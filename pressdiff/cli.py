@@ -199,6 +199,23 @@ def history(url_or_id, db, debug) -> int:
 
 
 @cli.command()
+@click.option("--site", default=None, help="Only this site's articles (as in articles.site).")
+@common
+def reextract(site, db, debug) -> int:
+    """Re-run the current extractor over the pages already stored, never the network.
+
+    Every version fetched from the web has its page in the snapshot store; one whose page
+    now gives another text is compared with it as relation 'reextraction' (an extractor
+    change, comparisons.cause 'extraction'), never stored as a new version. Versions from
+    local files keep no page and are counted, not re-extracted.
+    """
+    from pressdiff import commands
+
+    commands.reextract(out, db, site)
+    return EXIT_OK
+
+
+@cli.command()
 @click.argument("a")
 @click.argument("b", required=False)
 @common
