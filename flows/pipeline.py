@@ -59,7 +59,7 @@ def resume(db: str, run_id: str, s: Settings) -> int:
 def finish(db: str, run_id: str, results: list, stored: StoreResult, s: Settings) -> int:
     """Store one extracted batch, match it against the warehouse and compare what is new
     (while the next batch is being extracted); returns how many comparisons it made."""
-    batch = store_batch(db, quote(results), run_id)
+    batch = store_batch(db, quote(results), run_id, s.seen_at)
     stored.add(batch)
     return follow_up(db, run_id, batch.new_version_ids, {"revision": batch.revisions}, s)
 

@@ -64,6 +64,21 @@ allow_private_option = click.option(
 )
 
 
+def capture_time(value: str | None):
+    """`--seen-at` as an aware UTC datetime (a naive one is UTC); a usage error otherwise."""
+    if value is None:
+        return None
+    from datetime import UTC, datetime
+
+    try:
+        t = datetime.fromisoformat(value.strip())
+        return t.replace(tzinfo=UTC) if t.tzinfo is None else t.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise click.BadParameter(
+            f"{value!r} is not an ISO 8601 time such as 2026-03-05T09:15:00Z"
+        ) from None
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="pressdiff")
 def cli() -> None:
@@ -95,9 +110,16 @@ def cli() -> None:
     default=None,
     help="Allow fetching loopback and private addresses ($PRESSDIFF_ALLOW_PRIVATE=1).",
 )
+@click.option(
+    "--seen-at",
+    metavar="TIMESTAMP",
+    callback=lambda _ctx, _param, value: capture_time(value),
+    help="Capture time (ISO 8601, UTC unless it has an offset) of every input that carries "
+    "none of its own (a record's seen_at, a seen: header, a folder's index.json).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @common
-def ingest(sources, workers, batch_size, allow_private, as_json, db, debug) -> int:
+def ingest(sources, workers, batch_size, allow_private, seen_at, as_json, db, debug) -> int:
     """Load or fetch articles and store their new versions.
 
     A SOURCE is a file, a folder (read recursively), a glob, or a URL; files may be
@@ -115,6 +137,7 @@ def ingest(sources, workers, batch_size, allow_private, as_json, db, debug) -> i
         workers=workers,
         batch_size=batch_size,
         allow_private=allow_private,
+        seen_at=seen_at,
         verbose=debug,
         console=err,
     )
@@ -215,6 +238,23 @@ def history(url_or_id, fmt, db, debug) -> int:
     from pressdiff import commands
 
     commands.print_history(out, db, url_or_id, fmt)
+    return EXIT_OK
+
+
+@cli.command()
+@click.option("--site", default=None, help="Only this site's articles (as in articles.site).")
+@common
+def reextract(site, db, debug) -> int:
+    """Re-run the current extractor over the pages already stored, never the network.
+
+    Every version fetched from the web has its page in the snapshot store; one whose page
+    now gives another text is compared with it as relation 'reextraction' (an extractor
+    change, comparisons.cause 'extraction'), never stored as a new version. Versions from
+    local files keep no page and are counted, not re-extracted.
+    """
+    from pressdiff import commands
+
+    commands.reextract(out, db, site)
     return EXIT_OK
 
 

@@ -536,3 +536,33 @@ def deploy(console: Console, db: str, work_pool: str | None) -> None:
     console.print(
         f"runs use {Path(db).resolve()}; start a worker: prefect worker start --pool {pool}"
     )
+
+
+def reextract(console: Console, db: str, site: str | None) -> None:
+    """Re-run the current extractor over the stored pages (of `site`) and say what differs."""
+    import uuid
+    from datetime import UTC, datetime
+
+    from tasks.reextract import reextract as run
+    from tasks.snapshots import SnapshotStore
+    from warehouse import store
+
+    con = connect(db)
+    try:
+        run_id, now = uuid.uuid4().hex[:16], datetime.now(UTC)
+        store.start_run(con, run_id, None, "reextract", now)
+        found = run(con, SnapshotStore(store.snapshot_dir(db)), run_id, now, site)
+        store.finish_run(con, run_id, "completed", {}, datetime.now(UTC))
+    finally:
+        con.close()
+    console.print(
+        f"{found.checked} stored pages re-extracted: {found.same} give the stored text, "
+        f"{found.differ} another (comparisons with relation 'reextraction')"
+    )
+    if found.no_snapshot:
+        console.print(
+            f"{found.no_snapshot} versions have no stored page (local files keep none): "
+            "not re-extracted"
+        )
+    if found.missing:
+        console.print(f"{found.missing} stored pages are missing or unreadable in the store")

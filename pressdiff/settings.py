@@ -7,6 +7,7 @@ defaults below. Flows take the fields they need as typed parameters.
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 
 from pydantic import Field
@@ -31,6 +32,9 @@ class Settings(BaseSettings):
     max_file_bytes: int = Field(20_000_000, description="Larger input files are rejected.")
     min_words: int = Field(20, description="Shorter extracted texts are rejected.")
     allow_private: bool = Field(False, description="Allow fetching loopback/private hosts.")
+    seen_at: datetime | None = Field(
+        None, description="Capture time of every input that carries none (ingest --seen-at)."
+    )
 
     # Fetching
     user_agent: str = Field(

@@ -6,6 +6,7 @@ import glob
 import os
 import stat
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from prefect import task
@@ -13,6 +14,7 @@ from prefect.cache_policies import NO_CACHE
 
 from pressdiff.errors import InputError
 from tasks.article import InputRef, Reject
+from tasks.crawl_index import INDEX_NAME, read_crawl_index
 from tasks.detect import detect_kind
 from tasks.links import LINK_KINDS, Link, read_links
 from tasks.read import format_of, not_regular, os_reason, printable, read_regular
@@ -28,6 +30,20 @@ class Plan:
     rejects: list[Reject] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # files in folders of no known type
     skipped_by_name: list[str] = field(default_factory=list)  # files in folders, not articles
+    indexes: dict[Path, dict] = field(default_factory=dict, repr=False)  # folder -> crawl index
+
+    def _index(self, folder: Path) -> dict:
+        if folder not in self.indexes:
+            self.indexes[folder] = read_crawl_index(folder)
+        return self.indexes[folder]
+
+    def capture_time(self, path: Path) -> datetime | None:
+        """The crawl date `path`'s folder's index.json gives it (None when none does)."""
+        return self._index(path.parent).get(path.name)
+
+    def is_crawl_index(self, path: Path) -> bool:
+        """Whether `path` is its folder's crawl index: metadata, not an article."""
+        return path.name == INDEX_NAME and bool(self._index(path.parent))
 
 
 # Files in a folder that are not articles by their names: a corpus' notes, licence and
@@ -152,7 +168,7 @@ def _add_file(plan: Plan, path: Path, *, named: bool) -> None:
     if not named and not_an_article(path.name):
         plan.skipped_by_name.append(printable(str(path)))
         return
-    if not _regular(plan, path):
+    if not _regular(plan, path) or plan.is_crawl_index(path):
         return
     fmt = format_of(path.name)
     if fmt not in _SURE:
@@ -165,7 +181,14 @@ def _add_file(plan: Plan, path: Path, *, named: bool) -> None:
     if fmt is None and not named:
         plan.skipped.append(printable(str(path)))
         return
-    plan.refs.append(InputRef(source=printable(str(path)), fmt=fmt or "text", path=str(path)))
+    plan.refs.append(
+        InputRef(
+            source=printable(str(path)),
+            fmt=fmt or "text",
+            path=str(path),
+            seen_at=plan.capture_time(path),
+        )
+    )
 
 
 def _add_named(plan: Plan, path: Path) -> None:

@@ -65,17 +65,21 @@ def open_run(db: str, command: str) -> str:
 
 @task(name="store-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
 def store_batch(
-    db: str, results: list[Article | Reject | Sighting], run_id: str
+    db: str,
+    results: list[Article | Reject | Sighting],
+    run_id: str,
+    seen_at: datetime | None = None,
 ) -> store.StoreResult:
     """Store a batch of extraction results (versions, sightings and rejects) in one
-    transaction."""
+    transaction. An article that carries no capture time of its own was seen at `seen_at`
+    (default: now)."""
     con = warehouse(db)
     now = datetime.now(UTC)
     articles = [r for r in results if isinstance(r, Article)]
     rejects = [r for r in results if isinstance(r, Reject)]
     pause_point("store-batch")
     with transaction(con):
-        result = store.store_articles(con, articles, run_id, now)
+        result = store.store_articles(con, articles, run_id, seen_at or now)
         unchanged, unknown = store.store_sightings(
             con, [r for r in results if isinstance(r, Sighting)], run_id
         )

@@ -70,6 +70,11 @@ CONTRACT_VIEWS: dict[str, list[tuple[str, str]]] = {
         ("n_removed", "INTEGER"),
         ("n_moved", "INTEGER"),
         ("title_changed", "BOOLEAN"),
+        ("n_boilerplate", "INTEGER"),
+        ("significance", "VARCHAR"),
+        ("summary", "VARCHAR"),
+        ("cause", "VARCHAR"),
+        ("cause_reason", "VARCHAR"),
     ],
     "sentence_edits": [
         ("comparison_id", "VARCHAR"),

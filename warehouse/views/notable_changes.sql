@@ -2,13 +2,19 @@
 -- sentences removed, or a correction notice added? One row per comparison and rule.
 -- A number changed is a number replaced by another inside a paired sentence (a deleted
 -- figure is not one); a new headline's detail is "old title → new title". Filter on the
--- comparison's `significance` and `summary` (its edit categories).
+-- comparison's `significance` and `summary` (its edit categories). A revision caused by
+-- the extraction, not the newsroom (`comparisons.cause`), is never notable.
 create or replace view notable_changes as
 with revisions as (
-    select * from core.comparisons where relation = 'revision'
+    select c.*
+    from core.comparisons c
+    semi join comparisons k on k.comparison_id = c.comparison_id and k.cause = 'editorial'
+    where c.relation = 'revision'
 ),
 edits as (
-    select * from core.sentence_edits where category is distinct from 'boilerplate'
+    select e.*
+    from core.sentence_edits e semi join revisions using (comparison_id)
+    where e.category is distinct from 'boilerplate'
 ),
 hits as (
     select r.comparison_id, 'headline changed' as rule,
@@ -23,7 +29,7 @@ hits as (
     group by comparison_id
     union all
     select p.comparison_id, 'number changed', string_agg(p.removed || ' → ' || p.inserted, '; ')
-    from core.phrase_edits p
+    from core.phrase_edits p semi join revisions using (comparison_id)
     where regexp_matches(p.removed, '\d') and regexp_matches(p.inserted, '\d')
     group by p.comparison_id
     union all

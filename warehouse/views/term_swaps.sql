@@ -4,7 +4,7 @@ with phrase_edits as (
     select * from core.phrase_edits where removed <> '' and inserted <> ''
 ),
 comparisons as (
-    select comparison_id, new_version_id from core.comparisons
+    select comparison_id, new_version_id from core.comparisons where relation <> 'reextraction'
 ),
 sites as (
     select v.version_id, a.site

@@ -39,7 +39,7 @@ comment on view comparisons is 'One row per compared pair of versions: a revisio
 comment on column comparisons.comparison_id is 'Stable id of the comparison.';
 comment on column comparisons.old_version_id is 'The earlier text (a revision''s previous version, or the story''s original).';
 comment on column comparisons.new_version_id is 'The later text (the revision, or the republication).';
-comment on column comparisons.relation is '''revision'' (a later text of the same article) or ''republication'' (another article''s copy of the original).';
+comment on column comparisons.relation is '''revision'' (a later text of the same article) or ''republication'' (another article''s copy of the original) or ''reextraction'' (the current extractor''s text of a version''s stored page: pressdiff reextract).';
 comment on column comparisons.jaccard is 'Jaccard similarity of the two texts'' 3-word shingles.';
 comment on column comparisons.containment is 'Share of the new text''s shingles found in the old.';
 comment on column comparisons.n_same is 'Sentences unchanged.';
@@ -218,6 +218,8 @@ comment on column republications.comparison_id is 'The comparison (sentence_edit
 comment on column comparisons.n_boilerplate is 'Page furniture and site boilerplate rows: labelled, never counted as edits.';
 comment on column comparisons.significance is 'The most significant edit''s: minor, substantive or major (README: What kind of edit).';
 comment on column comparisons.summary is 'The edits by category, e.g. "headline, 2 wording, 1 number".';
+comment on column comparisons.cause is '''editorial'' (the newsroom changed it) or ''extraction'' (the extractor or the page template did; never notable).';
+comment on column comparisons.cause_reason is 'Why it is extraction-caused: re-extraction, only page furniture, or a template change across the site; NULL when editorial.';
 comment on column sentence_edits.moved is 'Whether a changed sentence also moved.';
 comment on column sentence_edits.category is 'What kind of edit: wording, number, name, quote added/removed/changed, attribution, correction notice, sentence added/removed, spelling/typo, moved, boilerplate.';
 comment on column sentence_edits.significance is 'minor, substantive or major; NULL for same.';
