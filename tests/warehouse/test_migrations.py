@@ -84,6 +84,10 @@ CONTRACT_VIEWS: dict[str, list[tuple[str, str]]] = {
         ("old_text", "VARCHAR"),
         ("new_text", "VARCHAR"),
         ("similarity", "DOUBLE"),
+        ("moved", "BOOLEAN"),
+        ("category", "VARCHAR"),
+        ("significance", "VARCHAR"),
+        ("rule", "VARCHAR"),
     ],
     "phrase_edits": [
         ("comparison_id", "VARCHAR"),
