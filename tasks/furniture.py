@@ -64,10 +64,28 @@ _OPENERS = frozenset(
         "this",
     ]
 )
-_OPENING = re.compile(
-    r"^(?:" + "|".join(sorted(_OPENERS, key=len, reverse=True)) + r"|this material)\b",
-    re.I | re.M,
-)
+
+
+def _trie(words: list[str]) -> str:
+    """An alternation of `words` as a trie ("a(?:fp|p)"), so a line is dismissed after a
+    letter or two instead of after trying every word; longer words first at each branch."""
+    heads: dict[str, list[str]] = {}
+    for w in words:
+        heads.setdefault(w[0], []).append(w[1:])
+    parts = []
+    for head, tails in sorted(heads.items()):
+        rest = [t for t in tails if t]
+        if not rest:
+            parts.append(re.escape(head))
+            continue
+        inner = _trie(sorted(rest, key=len, reverse=True))
+        parts.append(re.escape(head) + f"(?:{inner})" + ("?" if "" in tails else ""))
+    return "|".join(parts)
+
+
+# Anchored on a newline rather than `^` in multiline mode: a literal first character lets
+# the regex engine skip from newline to newline instead of trying every position.
+_OPENING = re.compile(r"\n(?i:" + _trie([*_OPENERS, "this material"]) + r")\b")
 
 
 def is_furniture(norm: str) -> bool:
@@ -82,10 +100,23 @@ def furniture_indices(norms: list[str], openings: str | None = None) -> set[int]
     checked against the patterns."""
     if openings is None:
         openings = "\n".join([n[:16] for n in norms])
-    hits = {openings.count("\n", 0, m.start()) for m in _OPENING.finditer(openings)}
+    openings = "\n" + openings  # a match starts at the newline before its line
+    hits = _lines_of(openings, [m.start() for m in _OPENING.finditer(openings)])
     text = "\n".join(norms)
-    hits.update(text.count("\n", 0, pos) for pos in _find_all(text, "contributed"))
+    hits.update(_lines_of(text, _find_all(text, "contributed")))
     return {k for k in hits if is_furniture(norms[k])}
+
+
+def _lines_of(text: str, positions: list[int]) -> set[int]:
+    """The line numbers (from 0) of increasing `positions` in `text`: each newline is
+    counted once, not once per position before it."""
+    lines: set[int] = set()
+    line = last = 0
+    for pos in positions:
+        line += text.count("\n", last, pos)
+        last = pos
+        lines.add(line)
+    return lines
 
 
 def _find_all(text: str, word: str) -> list[int]:
