@@ -74,7 +74,7 @@ from rapidfuzz.distance import Indel
 from tasks.article import Sentence
 from tasks.categories import categorize, summarize
 from tasks.datelines import split_dateline
-from tasks.furniture import furniture_indices
+from tasks.furniture import furniture_indices, trie_pattern
 from tasks.shingles import containment, jaccard, shingles_of
 from tasks.typography import comparison_form, text_hash
 
@@ -105,10 +105,14 @@ _PUNCTUATION = str.maketrans(dict.fromkeys("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~",
 # the openings of all sentences finds them, so the full checks run on a few sentences only.
 _CAPITAL = "A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁΑ-Ω"  # Latin (with the mixed-case Extended-A), Cyrillic, Greek
 _AGENCY_CLOSE = re.compile(r"\) ?[:\-]")
+_CREDIT_WORDS = [
+    *("additional", "reporting", "writing", "editing", "compiled", "research", "graphic"),
+    *("graphics", "photo", "photos", "video", "translation", "production", "copyright"),
+    *("our", "all"),
+]
 _SUSPECT = re.compile(
-    rf"\n(?:[(\[©\-]|[{_CAPITAL}][{_CAPITAL}'.\-]|(?=[ARWECGPVTOarwecgpvto])(?i:additional"
-    r"|reporting|writing|editing|compiled|research|graphics?|photos?|video|translation"
-    r"|production|copyright|our|all)\b)"
+    rf"\n(?:[(\[©\-]|[{_CAPITAL}][{_CAPITAL}'.\-]|(?=[ARWECGPVTOarwecgpvto])"
+    rf"(?i:{trie_pattern(sorted(_CREDIT_WORDS))})\b)"
 )
 
 
@@ -534,8 +538,21 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
-def _content(norm: str) -> set[str]:
-    return set(_CONTENT_WORD.findall(norm.lower())) - _FUNCTION_WORDS
+def _content(side: _Side, i: int) -> set[str]:
+    """The content words of sentence `i`: runs of 4+ letters or digits, lower-cased, that
+    are not function words. An ASCII sentence takes them from its words (split at spaces and
+    punctuation already), the rest from a scan of the whole key."""
+    key = side.keys[i]
+    if not key.isascii():
+        return set(_CONTENT_WORD.findall(key.lower())) - _FUNCTION_WORDS
+    found = set()
+    for w in side.words(i):
+        if len(w) > 3:
+            if w.isalnum():
+                found.add(w.lower())
+            else:  # a control character inside: cut where the scan would
+                found.update(_CONTENT_WORD.findall(w.lower()))
+    return found - _FUNCTION_WORDS
 
 
 def _loose_links(
@@ -545,8 +562,8 @@ def _loose_links(
     (|A & B| / max(|A|, |B|), at least two words shared)."""
     if not olds or not news or floor > 1:
         return []
-    bags_o = [_content(old.keys[i]) for i in olds]
-    bags_n = [_content(new.keys[j]) for j in news]
+    bags_o = [_content(old, i) for i in olds]
+    bags_n = [_content(new, j) for j in news]
     # Only an old sentence sharing two words with the new leftovers as a whole can score;
     # the others (nearly all) are dismissed by one intersection. Ties go to the first, as
     # `numpy.argmax` over the matrix of scores (zero elsewhere) would break them.

@@ -12,6 +12,7 @@ sentence found in several of its articles) is furniture too (`warehouse/comparis
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 _PATTERNS = re.compile(
     r"""^(?:
@@ -21,9 +22,16 @@ _PATTERNS = re.compile(
       | advertisement\b.* | continue\s+reading\b.* | skip\s+advertisement\b.*
       | (?:read\s+more|related|see\s+also|share\s+this(?:\s+article)?|follow\s+us\b)\b.{0,80}
       | (?:sign\s+up|subscribe)\s+(?:for|to)\b.{0,120}
-      | .{0,160}\bcontributed\s+(?:reporting|to\s+this\s+(?:report|story|article))\b.{0,40}
-      | .{0,80}\b(?:writers?|correspondents?|reporters?|journalists?)\b.{0,100}\bcontributed\W*
       | this\s+material\s+may\s+not\s+be\s+published\b.*
+    )$""",
+    re.I | re.X,
+)
+# Reporting credits, apart: they are tried only on a text holding "contr" and "buted" (what
+# any spelling of "contributed" these case-blind patterns accept keeps when lower-cased).
+_CONTRIBUTED = re.compile(
+    r"""^(?:
+        .{0,160}\bcontributed\s+(?:reporting|to\s+this\s+(?:report|story|article))\b.{0,40}
+      | .{0,80}\b(?:writers?|correspondents?|reporters?|journalists?)\b.{0,100}\bcontributed\W*
     )$""",
     re.I | re.X,
 )
@@ -66,31 +74,41 @@ _OPENERS = frozenset(
 )
 
 
-def _trie(words: list[str]) -> str:
-    """An alternation of `words` as a trie ("a(?:fp|p)"), so a line is dismissed after a
-    letter or two instead of after trying every word; longer words first at each branch."""
+def trie_pattern(words: Iterable[str]) -> str:
+    """An alternation matching exactly `words`, as a trie ("a(?:fp|p)"): the regex engine
+    dismisses a text after a letter or two instead of trying every word in turn."""
     heads: dict[str, list[str]] = {}
     for w in words:
-        heads.setdefault(w[0], []).append(w[1:])
+        heads.setdefault(w[0], []).append(w)
     parts = []
-    for head, tails in sorted(heads.items()):
-        rest = [t for t in tails if t]
-        if not rest:
-            parts.append(re.escape(head))
-            continue
-        inner = _trie(sorted(rest, key=len, reverse=True))
-        parts.append(re.escape(head) + f"(?:{inner})" + ("?" if "" in tails else ""))
+    for group in heads.values():
+        first, last = min(group), max(group)  # what these two share, all share
+        n = 0
+        while n < len(first) and first[n] == last[n]:
+            n += 1
+        prefix = first[:n]
+        tails = [w[len(prefix) :] for w in group]
+        rest = sorted({t for t in tails if t})
+        part = re.escape(prefix)
+        if rest:
+            part += f"(?:{trie_pattern(rest)})" + ("?" if "" in tails else "")
+        parts.append(part)
     return "|".join(parts)
 
 
 # Anchored on a newline rather than `^` in multiline mode: a literal first character lets
 # the regex engine skip from newline to newline instead of trying every position.
-_OPENING = re.compile(r"\n(?i:" + _trie([*_OPENERS, "this material"]) + r")\b")
+_OPENING = re.compile(r"\n(?i:" + trie_pattern(sorted([*_OPENERS, "this material"])) + r")\b")
 
 
 def is_furniture(norm: str) -> bool:
     """True for a caption, credit, advertisement, rights footer or share prompt."""
-    return len(norm) < 240 and bool(_PATTERNS.match(norm))
+    if len(norm) >= 240:
+        return False
+    if _PATTERNS.match(norm):
+        return True
+    low = norm.lower()
+    return "contr" in low and "buted" in low and bool(_CONTRIBUTED.match(norm))
 
 
 def furniture_indices(norms: list[str], openings: str | None = None) -> set[int]:
