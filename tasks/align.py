@@ -61,7 +61,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -74,7 +74,7 @@ from rapidfuzz.distance import Indel
 from tasks.article import Sentence
 from tasks.categories import categorize, summarize
 from tasks.datelines import split_dateline
-from tasks.furniture import furniture_indices
+from tasks.furniture import furniture_indices, trie_pattern
 from tasks.shingles import containment, jaccard, shingles_of
 from tasks.typography import comparison_form, text_hash
 
@@ -98,17 +98,21 @@ _BARE_DATELINE = re.compile(
     rf"^(?:{_PLACE}\s*{_AGENCY}\s*[:\-]*|{_PLACE}\s*[:\-]+|{_AGENCY}\s*[:\-]*)$"
 )
 _LEADING_DASH = re.compile(r"^[:\-]+\s+")
-_WORD = re.compile(r"[^\W_]+")
+_CONTENT_WORD = re.compile(r"[^\W_]{4,}")  # a word of 4+ letters or digits, whole
 _PUNCTUATION = str.maketrans(dict.fromkeys("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", " "))
 # Sentences that might be boilerplate or open with a dateline (a word in capitals, a place
 # before an agency in brackets, or the dash a split-off dateline left behind): one scan over
 # the openings of all sentences finds them, so the full checks run on a few sentences only.
 _CAPITAL = "A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁΑ-Ω"  # Latin (with the mixed-case Extended-A), Cyrillic, Greek
 _AGENCY_CLOSE = re.compile(r"\) ?[:\-]")
+_CREDIT_WORDS = [
+    *("additional", "reporting", "writing", "editing", "compiled", "research", "graphic"),
+    *("graphics", "photo", "photos", "video", "translation", "production", "copyright"),
+    *("our", "all"),
+]
 _SUSPECT = re.compile(
-    rf"\n(?:[(\[©\-]|[{_CAPITAL}][{_CAPITAL}'.\-]|(?=[ARWECGPVTOarwecgpvto])(?i:additional"
-    r"|reporting|writing|editing|compiled|research|graphics?|photos?|video|translation"
-    r"|production|copyright|our|all)\b)"
+    rf"\n(?:[(\[©\-]|[{_CAPITAL}][{_CAPITAL}'.\-]|(?=[ARWECGPVTOarwecgpvto])"
+    rf"(?i:{trie_pattern(sorted(_CREDIT_WORDS))})\b)"
 )
 
 
@@ -193,8 +197,11 @@ def _suspects(norms: list[str], openings: str | None = None) -> set[int]:
         line += text.count("\n", pos, m.start())
         pos = m.start()
         found.add(line)
+    line = pos = 0
     for m in _AGENCY_CLOSE.finditer(text):  # "Paris (AFP) -": a place in title case
-        found.add(text.count("\n", 0, m.start()) - 1)
+        line += text.count("\n", pos, m.start())  # each newline counted once
+        pos = m.start()
+        found.add(line - 1)
     return found
 
 
@@ -212,6 +219,8 @@ class _Side:
     hashes: list[str]
     given: set[str] = field(default_factory=set)  # hashes of every sentence given
     flagged: set[str] = field(default_factory=set)  # hashes of those `_suspects` flagged
+    # what the flagged were found to be, by hash: None for boilerplate, else (key, key hash)
+    judged: dict[str, tuple[str, str] | None] = field(default_factory=dict)
     furniture: list[Sentence] = field(default_factory=list)  # left out of the pairing
     _words: dict[int, list[str]] = field(default_factory=dict)
 
@@ -231,8 +240,13 @@ class _Side:
         """The side of `sentences`; those `like` also has are judged as they were there.
         Page furniture (and sentences whose hash is in `furniture`) is set aside."""
         norms = [s.norm for s in sentences]
-        openings = _openings(norms)
-        aside = furniture_indices(norms, openings)
+        if like is None:
+            openings: str | None = _openings(norms)
+            aside = furniture_indices(norms, openings)
+        else:  # furniture is a matter of the text alone: scan only what `like` has not
+            openings = None
+            fresh = [k for k, s in enumerate(sentences) if s.hash not in like.given]
+            aside = {fresh[k] for k in furniture_indices([norms[k] for k in fresh])}
         if furniture:
             aside.update(k for k, s in enumerate(sentences) if s.hash in furniture)
         set_aside = [sentences[k] for k in sorted(aside)]
@@ -250,12 +264,26 @@ class _Side:
             if like.flagged:
                 suspects.update(k for k, h in enumerate(hashes) if h in like.flagged)
         side.flagged = {hashes[k] for k in suspects}
-        for k in sorted(suspects, reverse=True):
-            norm = side.keys[k]
-            if is_boilerplate(norm):
+        judged = side.judged
+        known = like.judged if like is not None else {}
+        for k in sorted(suspects, reverse=True):  # from the end: deleting keeps k in place
+            h = hashes[k]
+            if h in known:  # the same text, judged on the other side
+                verdict = judged[h] = known[h]
+            elif h in judged:
+                verdict = judged[h]
+            else:
+                norm = side.keys[k]
+                if is_boilerplate(norm):
+                    verdict = None
+                else:
+                    key = comparison_key(norm)
+                    verdict = (key, text_hash(key)) if key != norm else (norm, h)
+                judged[h] = verdict
+            if verdict is None:
                 del side.sentences[k], side.keys[k], side.hashes[k]
-            elif (key := comparison_key(norm)) != norm:
-                side.keys[k], side.hashes[k] = key, text_hash(key)
+            else:
+                side.keys[k], side.hashes[k] = verdict
         return side
 
 
@@ -435,8 +463,7 @@ def _pairing(old: _Side, new: _Side, same: float, change: float, loose: float) -
     used_new = {x.news[0] for x in links}
     rest_old: list[int] = []
     rest_new: list[int] = []
-    gap_of: dict[tuple[str, int], int] = {}
-    for g, (old_range, new_range) in enumerate(gaps):
+    for old_range, new_range in gaps:
         olds = [i for i in old_range if i not in used_old] if used_old else list(old_range)
         news = [j for j in new_range if j not in used_new] if used_new else list(new_range)
         if olds and news:
@@ -448,8 +475,6 @@ def _pairing(old: _Side, new: _Side, same: float, change: float, loose: float) -
             news = [j for j in news if j not in taken_new]
         rest_old += olds
         rest_new += news
-        gap_of.update({("old", i): g for i in olds})
-        gap_of.update({("new", j): g for j in news})
     far = _far_moves(rest_old, rest_new, old, new, same)
     links += far
     if far:
@@ -457,9 +482,13 @@ def _pairing(old: _Side, new: _Side, same: float, change: float, loose: float) -
         taken_new = {x.news[0] for x in far}
         rest_old = [i for i in rest_old if i not in taken_old]
         rest_new = [j for j in rest_new if j not in taken_new]
-    for x in _loose_links(rest_old, rest_new, old, new, loose):
-        x.moved = gap_of[("old", x.olds[0])] != gap_of[("new", x.news[0])]
-        links.append(x)
+    loose_links = _loose_links(rest_old, rest_new, old, new, loose)
+    if loose_links:  # the gap of a leftover: the last gap starting at or before it
+        old_starts = [olds.start for olds, _ in gaps]
+        new_starts = [news.start for _, news in gaps]
+        for x in loose_links:
+            x.moved = bisect_right(old_starts, x.olds[0]) != bisect_right(new_starts, x.news[0])
+        links += loose_links
     return _Pairing(blocks, links)
 
 
@@ -509,8 +538,21 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
-def _content(norm: str) -> set[str]:
-    return {w for w in _WORD.findall(norm.lower()) if len(w) > 3 and w not in _FUNCTION_WORDS}
+def _content(side: _Side, i: int) -> set[str]:
+    """The content words of sentence `i`: runs of 4+ letters or digits, lower-cased, that
+    are not function words. An ASCII sentence takes them from its words (split at spaces and
+    punctuation already), the rest from a scan of the whole key."""
+    key = side.keys[i]
+    if not key.isascii():
+        return set(_CONTENT_WORD.findall(key.lower())) - _FUNCTION_WORDS
+    found = set()
+    for w in side.words(i):
+        if len(w) > 3:
+            if w.isalnum():
+                found.add(w.lower())
+            else:  # a control character inside: cut where the scan would
+                found.update(_CONTENT_WORD.findall(w.lower()))
+    return found - _FUNCTION_WORDS
 
 
 def _loose_links(
@@ -520,17 +562,29 @@ def _loose_links(
     (|A & B| / max(|A|, |B|), at least two words shared)."""
     if not olds or not news or floor > 1:
         return []
-    bags_o = [_content(old.keys[i]) for i in olds]
-    bags_n = [_content(new.keys[j]) for j in news]
-    score = np.zeros((len(olds), len(news)))
+    bags_o = [_content(old, i) for i in olds]
+    bags_n = [_content(new, j) for j in news]
+    # Only an old sentence sharing two words with the new leftovers as a whole can score;
+    # the others (nearly all) are dismissed by one intersection. Ties go to the first, as
+    # `numpy.argmax` over the matrix of scores (zero elsewhere) would break them.
+    new_words = set().union(*bags_n)
+    row_best: list[tuple[int, float]] = []
+    col_best: dict[int, tuple[float, int]] = {}
     for r, bo in enumerate(bags_o):
-        for c, bn in enumerate(bags_n):
-            if len(shared := bo & bn) >= 2:
-                score[r, c] = len(shared) / max(len(bo), len(bn))
+        best_c, best = 0, 0.0
+        if len(bo & new_words) >= 2:
+            for c, bn in enumerate(bags_n):
+                if len(shared := bo & bn) < 2:
+                    continue
+                score = len(shared) / max(len(bo), len(bn))
+                if score > best:
+                    best_c, best = c, score
+                if c not in col_best or score > col_best[c][0]:
+                    col_best[c] = (score, r)
+        row_best.append((best_c, best))
     links = []
-    for r in range(len(olds)):
-        c = int(np.argmax(score[r]))
-        if score[r, c] >= floor and int(np.argmax(score[:, c])) == r:
+    for r, (c, score) in enumerate(row_best):
+        if score >= floor and col_best.get(c, (0.0, 0))[1] == r:
             sim = fuzz.ratio(old.words(olds[r]), new.words(news[c])) / 100.0
             links.append(_Link((olds[r],), (news[c],), "changed", sim))
     return links
@@ -569,34 +623,55 @@ def _placement(pairing: _Pairing, n_old: int) -> list[int]:
 
 
 def _rows(pairing: _Pairing, old: _Side, new: _Side) -> list[SentenceEdit]:
-    """Rows in reading order of `new`, removed rows after their old predecessor's row."""
+    """Rows in reading order of `new`, removed rows after their old predecessor's row.
+
+    In-order runs are taken a run at a time; only the sentences between them are looked at
+    one by one."""
     olds, news = old.sentences, new.sentences
     place = _placement(pairing, len(olds))
+    ends = [*pairing.blocks, (len(olds), len(news), 0)]
     removed_after: dict[int, list[SentenceEdit]] = defaultdict(list)
-    anchor = -1
-    for i, o in enumerate(olds):
-        if place[i] >= 0:
-            anchor = place[i]
-        elif place[i] == _UNUSED:
-            removed_after[anchor].append(
-                SentenceEdit("removed", o.sentence_no, None, o.text, None, 0.0)
-            )
-    same_old = [-1] * len(news)
-    for a, b, size in pairing.blocks:
-        same_old[b : b + size] = range(a, a + size)
+    anchor, i = -1, 0
+    for a, b, size in ends:
+        for k in range(i, a):
+            if place[k] >= 0:
+                anchor = place[k]
+            elif place[k] == _UNUSED:
+                o = olds[k]
+                removed_after[anchor].append(
+                    SentenceEdit("removed", o.sentence_no, None, o.text, None, 0.0)
+                )
+        if size:
+            anchor = b + size - 1
+        i = a + size
     linked = _link_rows(pairing, old, new)
+    after = sorted(removed_after)
     out = removed_after.get(-1, [])
-    for j, n in enumerate(news):
-        if (i := same_old[j]) >= 0:
-            o = olds[i]
-            out.append(SentenceEdit("same", o.sentence_no, n.sentence_no, o.text, n.text, 1.0))
-        elif j in linked:
-            out += linked[j]
-        else:
-            out.append(SentenceEdit("added", None, n.sentence_no, None, n.text, 0.0))
-        if j in removed_after:
-            out += removed_after[j]
+    j = 0
+    for a, b, size in ends:
+        for k in range(j, b):
+            if found := linked.get(k):
+                out += found
+            else:
+                n = news[k]
+                out.append(SentenceEdit("added", None, n.sentence_no, None, n.text, 0.0))
+            if k in removed_after:
+                out += removed_after[k]
+        start = b
+        for k in after[bisect_left(after, b) : bisect_left(after, b + size)]:
+            out += _same_rows(olds[a + start - b : a + k + 1 - b], news[start : k + 1])
+            out += removed_after[k]
+            start = k + 1
+        out += _same_rows(olds[a + start - b : a + size], news[start : b + size])
+        j = b + size
     return out
+
+
+def _same_rows(olds: list[Sentence], news: list[Sentence]) -> list[SentenceEdit]:
+    return [
+        SentenceEdit("same", o.sentence_no, n.sentence_no, o.text, n.text, 1.0)
+        for o, n in zip(olds, news, strict=True)
+    ]
 
 
 def align(

@@ -132,6 +132,9 @@ def categorize(edits: Iterable[SentenceEdit], phrases: Iterable[PhraseEdit]) -> 
         by_pair.setdefault((p.old_sentence_no, p.new_sentence_no), []).append(p)
     out = []
     for e in edits:
+        if e.kind == "same":  # most rows: nothing to label
+            out.append(e)
+            continue
         key = (e.old_sentence_no or 0, e.new_sentence_no or 0)
         out.append(_one(e, by_pair.get(key, [])))
     return out

@@ -12,6 +12,7 @@ sentence found in several of its articles) is furniture too (`warehouse/comparis
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 _PATTERNS = re.compile(
     r"""^(?:
@@ -21,9 +22,16 @@ _PATTERNS = re.compile(
       | advertisement\b.* | continue\s+reading\b.* | skip\s+advertisement\b.*
       | (?:read\s+more|related|see\s+also|share\s+this(?:\s+article)?|follow\s+us\b)\b.{0,80}
       | (?:sign\s+up|subscribe)\s+(?:for|to)\b.{0,120}
-      | .{0,160}\bcontributed\s+(?:reporting|to\s+this\s+(?:report|story|article))\b.{0,40}
-      | .{0,80}\b(?:writers?|correspondents?|reporters?|journalists?)\b.{0,100}\bcontributed\W*
       | this\s+material\s+may\s+not\s+be\s+published\b.*
+    )$""",
+    re.I | re.X,
+)
+# Reporting credits, apart: they are tried only on a text holding "contr" and "buted" (what
+# any spelling of "contributed" these case-blind patterns accept keeps when lower-cased).
+_CONTRIBUTED = re.compile(
+    r"""^(?:
+        .{0,160}\bcontributed\s+(?:reporting|to\s+this\s+(?:report|story|article))\b.{0,40}
+      | .{0,80}\b(?:writers?|correspondents?|reporters?|journalists?)\b.{0,100}\bcontributed\W*
     )$""",
     re.I | re.X,
 )
@@ -64,15 +72,43 @@ _OPENERS = frozenset(
         "this",
     ]
 )
-_OPENING = re.compile(
-    r"^(?:" + "|".join(sorted(_OPENERS, key=len, reverse=True)) + r"|this material)\b",
-    re.I | re.M,
-)
+
+
+def trie_pattern(words: Iterable[str]) -> str:
+    """An alternation matching exactly `words`, as a trie ("a(?:fp|p)"): the regex engine
+    dismisses a text after a letter or two instead of trying every word in turn."""
+    heads: dict[str, list[str]] = {}
+    for w in words:
+        heads.setdefault(w[0], []).append(w)
+    parts = []
+    for group in heads.values():
+        first, last = min(group), max(group)  # what these two share, all share
+        n = 0
+        while n < len(first) and first[n] == last[n]:
+            n += 1
+        prefix = first[:n]
+        tails = [w[len(prefix) :] for w in group]
+        rest = sorted({t for t in tails if t})
+        part = re.escape(prefix)
+        if rest:
+            part += f"(?:{trie_pattern(rest)})" + ("?" if "" in tails else "")
+        parts.append(part)
+    return "|".join(parts)
+
+
+# Anchored on a newline rather than `^` in multiline mode: a literal first character lets
+# the regex engine skip from newline to newline instead of trying every position.
+_OPENING = re.compile(r"\n(?i:" + trie_pattern(sorted([*_OPENERS, "this material"])) + r")\b")
 
 
 def is_furniture(norm: str) -> bool:
     """True for a caption, credit, advertisement, rights footer or share prompt."""
-    return len(norm) < 240 and bool(_PATTERNS.match(norm))
+    if len(norm) >= 240:
+        return False
+    if _PATTERNS.match(norm):
+        return True
+    low = norm.lower()
+    return "contr" in low and "buted" in low and bool(_CONTRIBUTED.match(norm))
 
 
 def furniture_indices(norms: list[str], openings: str | None = None) -> set[int]:
@@ -82,10 +118,23 @@ def furniture_indices(norms: list[str], openings: str | None = None) -> set[int]
     checked against the patterns."""
     if openings is None:
         openings = "\n".join([n[:16] for n in norms])
-    hits = {openings.count("\n", 0, m.start()) for m in _OPENING.finditer(openings)}
+    openings = "\n" + openings  # a match starts at the newline before its line
+    hits = _lines_of(openings, [m.start() for m in _OPENING.finditer(openings)])
     text = "\n".join(norms)
-    hits.update(text.count("\n", 0, pos) for pos in _find_all(text, "contributed"))
+    hits.update(_lines_of(text, _find_all(text, "contributed")))
     return {k for k in hits if is_furniture(norms[k])}
+
+
+def _lines_of(text: str, positions: list[int]) -> set[int]:
+    """The line numbers (from 0) of increasing `positions` in `text`: each newline is
+    counted once, not once per position before it."""
+    lines: set[int] = set()
+    line = last = 0
+    for pos in positions:
+        line += text.count("\n", last, pos)
+        last = pos
+        lines.add(line)
+    return lines
 
 
 def _find_all(text: str, word: str) -> list[int]:
