@@ -30,7 +30,7 @@ class Plan:
     rejects: list[Reject] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # files in folders of no known type
     skipped_by_name: list[str] = field(default_factory=list)  # files in folders, not articles
-    indexes: dict[Path, dict] = field(default_factory=dict, repr=False)  # folder -> crawl index
+    indexes: dict[Path, dict] = field(default_factory=dict, repr=False, compare=False)  # cache
 
     def _index(self, folder: Path) -> dict:
         if folder not in self.indexes:
