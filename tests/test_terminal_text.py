@@ -113,7 +113,10 @@ def test_diff_prints_titles_and_sentences_as_text(warehouse):
 
 def test_story_prints_titles_as_text(warehouse):
     out = printed_as_text(cli("story", WIRE, "--db", str(warehouse)))
-    assert f": Board {SHOWN} votes" in out or f": Board {SHOWN} meets" in out
+    # the story is headed by its original's title (which copy is the original is the
+    # stories' rule, not this test's): whichever it is, it prints as text
+    headed = [f": Board {SHOWN} votes", f": Board {SHOWN} meets", f": Copy {SHOWN}"]
+    assert any(title in out for title in headed), out
     assert "2 articles on 2 sites" in out
 
 

@@ -151,7 +151,7 @@ def test_a_loopback_feed_names_the_remedy_when_added_and_when_refused(tmp_path):
 
         allowed = pressdiff("run", "--force", "--allow-private", db=db)
         assert allowed.returncode == 0, allowed.stdout + allowed.stderr
-        assert allowed.stdout.splitlines()[0].startswith("1 articles new, 1 versions new")
+        assert allowed.stdout.splitlines()[0].startswith("1 article new, 1 version new")
         assert "allow-private" not in allowed.stdout
         assert len(site.hits("/feed.xml")) == 1 and len(site.hits("/a")) == 1
 

@@ -40,7 +40,7 @@ def load_versions(
 
     The ids are registered, not found by a replacement scan: a reader connection
     (warehouse/reader.py) has no access to Python's variables."""
-    con.register("wanted", pa.table({"version_id": list(set(version_ids))}))
+    con.register("wanted", pa.table({"version_id": pa.array(list(set(version_ids)), pa.string())}))
     try:
         titles = dict(
             con.execute(
@@ -78,7 +78,7 @@ def unseen_pairs(
 ) -> list[tuple[str, str]]:
     """The pairs of `pairs` not compared as `relation` yet."""
     ids = [comparison_id(a, b, relation) for a, b in pairs]
-    wanted = pa.table({"comparison_id": ids})  # noqa: F841
+    wanted = pa.table({"comparison_id": pa.array(ids, pa.string())})  # noqa: F841
     done = {
         r[0]
         for r in con.execute(
@@ -165,6 +165,6 @@ def _delete(con: duckdb.DuckDBPyConnection, comparison_ids: list[str]) -> None:
     """Delete comparisons and every row derived from them (edits, phrases)."""
     if not comparison_ids:
         return
-    ids = pa.table({"comparison_id": comparison_ids})  # noqa: F841
+    ids = pa.table({"comparison_id": pa.array(comparison_ids, pa.string())})  # noqa: F841
     for table in _DERIVED:
         con.execute(f"DELETE FROM core.{table} WHERE comparison_id IN (SELECT * FROM ids)")

@@ -138,7 +138,9 @@ def load_docs(con: duckdb.DuckDBPyConnection, version_ids: Iterable[str]) -> dic
     """The versions as stories need them."""
     wanted = _ids(version_ids)  # noqa: F841
     rows = con.execute(
-        """SELECT v.version_id, v.article_id, a.site, v.published_at, v.norm, v.seen_at
+        """SELECT v.version_id, v.article_id, a.site, v.published_at, v.norm,
+                  least(a.first_seen, (SELECT min(x.seen_at) FROM core.versions x
+                                     WHERE x.article_id = v.article_id))  -- article's first
            FROM core.versions v JOIN core.articles a USING (article_id)
            SEMI JOIN wanted USING (version_id)"""
     ).fetchall()
@@ -159,7 +161,9 @@ def load_verification_docs(
     wanted = _ids(version_ids)  # noqa: F841
     rows = con.execute(
         """WITH w AS (
-               SELECT v.version_id, v.article_id, a.site, v.published_at, v.seen_at
+               SELECT v.version_id, v.article_id, a.site, v.published_at,
+                      least(a.first_seen, (SELECT min(x.seen_at) FROM core.versions x
+                                         WHERE x.article_id = v.article_id)) AS seen_at
                FROM core.versions v JOIN core.articles a USING (article_id)
                SEMI JOIN wanted USING (version_id)),
            ws AS (
@@ -273,7 +277,7 @@ def store_stories(
     now: datetime,
 ) -> None:
     """Replace the stories of `article_ids` with `stories`."""
-    arts = pa.table({"article_id": list(set(article_ids))})  # noqa: F841
+    arts = pa.table({"article_id": pa.array(list(set(article_ids)), pa.string())})  # noqa: F841
     con.execute("""DELETE FROM core.stories WHERE story_id IN (
                    SELECT story_id FROM core.story_members SEMI JOIN arts USING (article_id))""")
     con.execute("""DELETE FROM core.story_members WHERE story_id NOT IN

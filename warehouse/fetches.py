@@ -29,7 +29,7 @@ def validators(
 ) -> dict[str, tuple[str | None, str | None]]:
     """url -> (ETag, Last-Modified) of its latest fetch that was stored as a version or a
     sighting: a body that was rejected, or never stored, is fetched in full again."""
-    wanted = pa.table({"url": [normalized(u) for u in urls]})  # noqa: F841
+    wanted = pa.table({"url": pa.array([normalized(u) for u in urls], pa.string())})  # noqa: F841
     rows = con.execute(
         """WITH stored AS (
                SELECT source, seen_at FROM core.versions

@@ -73,7 +73,7 @@ def _moved(con: duckdb.DuckDBPyConnection, articles: list[Article]) -> dict[str,
     own = {article_id_of(a): a.text_hash for a in articles if not a.url}
     if not own:
         return {}
-    wanted = pa.table({"article_id": list(own), "text_hash": list(own.values())})  # noqa: F841
+    wanted = pa.table({"article_id": _str(list(own)), "text_hash": _str(list(own.values()))})  # noqa: F841
     return dict(con.execute(MOVED_SQL).fetchall())
 
 
@@ -94,13 +94,19 @@ def insert_arrow(con: duckdb.DuckDBPyConnection, table: str, rows: dict[str, lis
     con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM batch")
 
 
+def _str(values: list) -> pa.Array:
+    """Ids or hashes as a string column, even when there are none (an empty list would be
+    typed null, and DuckDB would cast the other side of the join to it)."""
+    return pa.array(values, pa.string())
+
+
 def _known(con: duckdb.DuckDBPyConnection, ids: list[str], hashes: list[str]) -> tuple:
-    wanted = pa.table({"article_id": ids})  # noqa: F841
+    wanted = pa.table({"article_id": _str(ids)})  # noqa: F841
     rows = con.execute(
         """SELECT v.article_id, v.seen_at, v.text_hash, v.version_id, v.version_no
            FROM core.versions v SEMI JOIN wanted USING (article_id)"""
     ).fetchall()
-    hash_tbl = pa.table({"text_hash": hashes})  # noqa: F841
+    hash_tbl = pa.table({"text_hash": _str(hashes)})  # noqa: F841
     elsewhere = con.execute(
         "SELECT text_hash, list(article_id) FROM core.versions SEMI JOIN hash_tbl "
         "USING (text_hash) GROUP BY text_hash"

@@ -170,7 +170,7 @@ def due_articles(con: duckdb.DuckDBPyConnection, now: datetime, force: bool) -> 
 
 def site_stats(con: duckdb.DuckDBPyConnection, sites: Iterable[str | None]) -> dict:
     """What each site's past revisits teach, replayed from `revisits`."""
-    wanted = pa.table({"site": list({s for s in sites if s})})  # noqa: F841
+    wanted = pa.table({"site": pa.array(list({s for s in sites if s}), pa.string())})  # noqa: F841
     rows = con.execute(
         """SELECT site, previous_check_at - origin, checked_at - origin, outcome = 'changed',
                   previous_check_at - last_changed_at
@@ -186,7 +186,7 @@ def site_stats(con: duckdb.DuckDBPyConnection, sites: Iterable[str | None]) -> d
 
 def outcomes(con: duckdb.DuckDBPyConnection, urls: list[str], run_id: str) -> dict[str, str]:
     """What this run found for each visited URL: changed, unchanged, first or failed."""
-    wanted = pa.table({"url": urls})  # noqa: F841
+    wanted = pa.table({"url": pa.array(urls, pa.string())})  # noqa: F841
     rows = con.execute(
         """SELECT w.url,
                   CASE WHEN r.url IS NOT NULL AND v.version_id IS NULL THEN 'failed'

@@ -359,7 +359,7 @@ HOSTILE = [
     Hostile(
         "503 Retry-After a day",
         limited(503, formatdate(time.time() + 86_400, usegmt=True)),
-        "HTTP 503 (Retry-After 86",
+        "HTTP 503 (Retry-After 8",  # a day from when the list was built: 8x,xxx s
     ),
     Hostile("503 Retry-After 1, forever", limited(503, "1"), "HTTP 503"),
     Hostile("503 Retry-After garbage", limited(503, "soon"), "HTTP 503"),
