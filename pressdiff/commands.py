@@ -20,7 +20,7 @@ from pressdiff.errors import (
     WarehouseLockedError,
 )
 from pressdiff.prefect_env import configure, start_server_early
-from pressdiff.render import counted, print_rows, progress_bar, safe_text
+from pressdiff.render import counted, print_rows, progress_bar, safe_text, stage_listener
 from pressdiff.settings import get_settings
 from pressdiff.watchlist import parse_every
 from warehouse import queries
@@ -68,18 +68,7 @@ def _run_flow(flow: str, console: Console, db: str, verbose: bool, **params):
 
     adopt_warehouse(str(db), con)
     with progress_bar(console) as bar:
-        tasks: dict[str, int] = {}
-        totals: dict[str, int] = {}
-
-        def listener(stage: str, done: int, more: int) -> None:
-            totals[stage] = totals.get(stage, 0) + more
-            total = totals[stage] or None
-            if stage not in tasks:
-                label = STAGES.get(stage, stage)
-                tasks[stage] = bar.add_task(label, total=total)
-            bar.update(tasks[stage], advance=done, total=total)
-
-        progress.listen(listener)
+        progress.listen(stage_listener(bar, STAGES))
         try:
             return flow_fn(db=str(db), **params)
         finally:

@@ -23,6 +23,7 @@ from rich.progress import (
     Progress,
     ProgressColumn,
     Task,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
@@ -200,3 +201,19 @@ def progress_bar(console: Console) -> Progress:
         console=console,
         transient=True,
     )
+
+
+def stage_listener(bar: Progress, labels: dict[str, str]):
+    """A progress listener (pressdiff.progress) drawing on `bar`: a line per stage, labelled
+    from `labels`, whose total is the sum of what was expected of it so far."""
+    tasks: dict[str, TaskID] = {}
+    totals: dict[str, int] = {}
+
+    def listener(stage: str, done: int, more: int) -> None:
+        totals[stage] = totals.get(stage, 0) + more
+        total = totals[stage] or None
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(labels.get(stage, stage), total=total)
+        bar.update(tasks[stage], advance=done, total=total)
+
+    return listener

@@ -9,7 +9,7 @@ from rich.console import Console
 
 from pressdiff import progress
 from pressdiff.commands import STAGES
-from pressdiff.render import progress_bar
+from pressdiff.render import progress_bar, stage_listener
 from tests.conftest import ROOT
 from tests.test_signals import Cli
 
@@ -17,17 +17,14 @@ COUNT = re.compile(r"(?P<label>[a-z][a-z ]+?)\s+[━╸╺╾╼ ]*(?P<done>[\d,
 
 
 def render(events: list[tuple[str, int, int]]) -> str:
-    """What the bar shows after `events` (stage, done, more expected), as the CLI wires it."""
+    """What the bar shows after `events` (stage, done, more expected), drawn by the CLI's
+    own listener."""
     out = io.StringIO()
     console = Console(file=out, force_terminal=True, width=100, color_system=None)
     bar = progress_bar(console)
-    tasks: dict[str, int] = {}
-    totals: dict[str, int] = {}
-    for stage, done, more in events:
-        totals[stage] = totals.get(stage, 0) + more
-        if stage not in tasks:
-            tasks[stage] = bar.add_task(STAGES[stage], total=totals[stage] or None)
-        bar.update(tasks[stage], advance=done, total=totals[stage] or None)
+    listener = stage_listener(bar, STAGES)
+    for event in events:
+        listener(*event)
     return "\n".join(str(column.render(task)) for task in bar.tasks for column in bar.columns)
 
 
