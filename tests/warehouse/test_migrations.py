@@ -464,6 +464,35 @@ def test_a_second_process_holding_the_file_is_named(tmp_path: Path) -> None:
     connect(path).close()  # free again once the holder is gone
 
 
+def test_a_writer_waits_for_a_reader_that_lets_go(tmp_path: Path) -> None:
+    """A web page or a short query holds the file for a moment: a writer opening it then
+    waits (up to LOCK_WAIT) instead of failing."""
+    path = tmp_path / "briefly.duckdb"
+    connect(path).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time\n"
+            "con = duckdb.connect(sys.argv[1], read_only=True)\n"
+            "print('ready', flush=True)\n"
+            "time.sleep(1)\n"
+            "con.close()\n"
+            "time.sleep(30)\n",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == "ready\n"
+        connect(path).close()  # the holder lets go after a second
+    finally:
+        holder.terminate()
+        holder.wait(timeout=10)
+
+
 def test_read_only_open_of_a_missing_warehouse(tmp_path: Path) -> None:
     path = tmp_path / "none.duckdb"
     with pytest.raises(SetupError) as info:
