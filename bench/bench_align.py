@@ -1,4 +1,4 @@
-"""Benchmark `tasks.align.align` against the NewsEdits simple baseline, in one run.
+"""Benchmark `tasks.compare.align.align` against the NewsEdits simple baseline, in one run.
 
 The baseline (Spangher et al., NAACL 2022): `difflib.SequenceMatcher` over the two sentence
 lists; equal runs are 'same'; then leftover sentences are paired, best first, when their
@@ -26,10 +26,10 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from tasks.align import SentenceEdit, align, is_boilerplate
-from tasks.article import Sentence
-from tasks.segment import split_paragraphs, split_sentences
-from tasks.typography import comparison_form, text_hash, words
+from tasks.compare.align import SentenceEdit, align, is_boilerplate
+from tasks.records import Sentence
+from tasks.text.segment import split_paragraphs, split_sentences
+from tasks.text.typography import comparison_form, text_hash, words
 
 ROOT = Path(__file__).resolve().parents[1]
 

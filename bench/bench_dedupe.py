@@ -47,9 +47,8 @@ import pyarrow as pa  # noqa: E402
 from datasketch import MinHash, MinHashLSH  # noqa: E402
 
 from pressdiff.settings import Settings  # noqa: E402
-from tasks import minhash as mh  # noqa: E402
-from tasks.segment import split_paragraphs, split_sentences  # noqa: E402
-from tasks.stories import (  # noqa: E402
+from tasks.dedupe import minhash as mh  # noqa: E402
+from tasks.dedupe.stories import (  # noqa: E402
     Candidate,
     Doc,
     Thresholds,
@@ -57,7 +56,8 @@ from tasks.stories import (  # noqa: E402
     verify,
     without_site_boilerplate,
 )
-from tasks.typography import text_hash, words  # noqa: E402
+from tasks.text.segment import split_paragraphs, split_sentences  # noqa: E402
+from tasks.text.typography import text_hash, words  # noqa: E402
 from tests.tasks.republish import (  # noqa: E402
     allsides_articles,
     benchmark_bodies,

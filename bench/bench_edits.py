@@ -36,8 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tasks.align import compare  # noqa: E402
-from tasks.segment import split_paragraphs, split_sentences  # noqa: E402
+from tasks.compare.align import compare  # noqa: E402
+from tasks.text.segment import split_paragraphs, split_sentences  # noqa: E402
 
 CORPORA = ROOT.parent / "shared" / "corpora"
 

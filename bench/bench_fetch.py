@@ -39,9 +39,9 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
-import tasks.addresses as addresses  # noqa: E402
-from tasks.fetch import FetchPolicy, FetchResult, fetch_many  # noqa: E402
-from tasks.snapshots import SnapshotStore  # noqa: E402
+import tasks.web.addresses as addresses  # noqa: E402
+from tasks.web.fetch import FetchPolicy, FetchResult, fetch_many  # noqa: E402
+from tasks.web.snapshots import SnapshotStore  # noqa: E402
 from tests.httpserver import LocalServer, Request, Response, article  # noqa: E402
 
 TARGET_PAGES_PER_S = 300.0

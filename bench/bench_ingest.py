@@ -7,7 +7,7 @@ Prints pages per second of:
   pipeline  `pressdiff ingest` (Prefect flow, extraction processes, DuckDB writer)
 both as whole processes (interpreter, imports, Prefect start-up included) and in steady
 state (timed inside a process after start-up and the same extractor warm-up on both
-sides: tasks.extract.warm_up; the pipeline also ingests 20 pages into another
+sides: tasks.text.extract.warm_up; the pipeline also ingests 20 pages into another
 warehouse first, so Prefect's server is up), and the ratios
 pipeline / baseline. Pages come from ../shared/corpora (fundus-news, trafilatura-eval).
 """
@@ -30,7 +30,7 @@ BASELINE = r"""
 import gzip, json, sys, time
 t0 = time.perf_counter()
 import trafilatura
-from tasks.extract import TRAFILATURA_OPTIONS, warm_up
+from tasks.text.extract import TRAFILATURA_OPTIONS, warm_up
 paths = json.load(open(sys.argv[1]))
 warm_up()  # the same warm-up the pipeline's extraction processes get before their first page
 t1 = time.perf_counter()
@@ -53,7 +53,7 @@ db, warm_db, workers = sys.argv[2], sys.argv[3], int(sys.argv[4])
 configure(db)
 from flows.ingest import ingest
 from pressdiff.settings import Settings
-from tasks.load import close_warehouse
+from tasks.steps.load import close_warehouse
 paths = json.load(open(sys.argv[1]))
 ingest(sources=paths[:20], db=warm_db, settings=Settings(workers=workers))  # warm up
 close_warehouse(warm_db)

@@ -8,7 +8,7 @@ fundus-news) through the real command line, kills the whole process group with S
 a random point, runs the same ingest again, and compares the warehouse with the
 uninterrupted one (tests/flows/chaos.py: every view's counts and content, duplicates,
 audits, work owed, runs left 'running'). Half the points are named phase boundaries
-(tasks/pause_points.py, a random arrival), half a random time into the run.
+(tasks/steps/pause_points.py, a random arrival), half a random time into the run.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ and, for the adaptive policy, a SiteStats per site fed by every check made so fa
 site's articles, in timeline order. Policies compared:
 
 - tiers:      NewsDiffs' fixed tiers by age (15 min / 1 h / 3 h / 3 days / monthly).
-- adaptive:   pressdiff's `tasks.revisit.next_check` with the default RevisitPolicy.
+- adaptive:   pressdiff's `tasks.schedule.revisit.next_check` with the default RevisitPolicy.
 - diffengine: reference; revisit once time since last check reaches 20% of the age
   (the next check at 1.25x the age), at most every 5 min, no horizon.
 """
@@ -46,7 +46,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from tasks.revisit import (
+from tasks.schedule.revisit import (
     DEFAULT_POLICY,
     ArticleState,
     RevisitPolicy,

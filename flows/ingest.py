@@ -7,10 +7,10 @@ from prefect.utilities.annotations import quote
 
 from flows.pipeline import process
 from pressdiff.settings import Settings
-from tasks.discover import plan
-from tasks.load import close_run, open_run, record_rejects
-from tasks.report import RunSummary, publish_summary, reject_reasons
-from tasks.web import expand_sources
+from tasks.inputs.discover import plan
+from tasks.steps.fetch import expand_sources
+from tasks.steps.load import close_run, open_run, record_rejects
+from tasks.steps.report import RunSummary, publish_summary, reject_reasons
 
 
 @flow(name="ingest", validate_parameters=False)

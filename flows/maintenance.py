@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from prefect import flow, get_run_logger
 
-from tasks.maintenance import audit_line, checkpoint, run_audits
-from tasks.report import SUMMARY
-from tasks.schedule import tick_lock
+from tasks.steps.maintenance import audit_line, checkpoint, run_audits
+from tasks.steps.report import SUMMARY
+from tasks.steps.schedule import tick_lock
 
 
 @flow(name="maintain", validate_parameters=False)

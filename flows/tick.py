@@ -8,8 +8,8 @@ from prefect.utilities.annotations import quote
 from flows.pipeline import process
 from pressdiff import stopping
 from pressdiff.settings import Settings
-from tasks.load import close_run, open_run
-from tasks.report import (
+from tasks.steps.load import close_run, open_run
+from tasks.steps.report import (
     SUMMARY,
     RunSummary,
     publish_notable,
@@ -17,7 +17,7 @@ from tasks.report import (
     reject_reasons,
     summary_line,
 )
-from tasks.schedule import due_articles, links_of, poll_sources, reschedule, tick_lock
+from tasks.steps.schedule import due_articles, links_of, poll_sources, reschedule, tick_lock
 
 
 @flow(name="tick", validate_parameters=False)

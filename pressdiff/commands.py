@@ -52,7 +52,7 @@ def _run_flow(flow: str, console: Console, db: str, verbose: bool, **params):
     con = connect(db)
     try:
         wait_for_server = start_server_early()
-        from tasks.workers import start
+        from tasks.steps.workers import start
 
         start(params["settings"].workers)  # fork and warm the extractors meanwhile
         module, name = flow.split(":")
@@ -64,7 +64,7 @@ def _run_flow(flow: str, console: Console, db: str, verbose: bool, **params):
     except BaseException:
         con.close()
         raise
-    from tasks.load import adopt_warehouse
+    from tasks.steps.load import adopt_warehouse
 
     adopt_warehouse(str(db), con)
     with progress_bar(console) as bar:
@@ -73,7 +73,7 @@ def _run_flow(flow: str, console: Console, db: str, verbose: bool, **params):
             return flow_fn(db=str(db), **params)
         finally:
             progress.listen(None)
-            from tasks.load import close_warehouse
+            from tasks.steps.load import close_warehouse
 
             close_warehouse(str(db))
 
@@ -308,7 +308,7 @@ def diff(console: Console, db: str, a: str, b: str | None, fmt: str = "table") -
     """Print the comparison of two versions (B's previous version when B is not given): as
     folded sentence rows, or every aligned sentence as `fmt` (json, csv, markdown, line)."""
     from pressdiff import diff_render
-    from tasks.align import compare
+    from tasks.compare.align import compare
     from warehouse.comparisons import load_versions
 
     with open_reader(db) as con:
@@ -532,8 +532,8 @@ def reextract(console: Console, db: str, site: str | None) -> None:
     import uuid
     from datetime import UTC, datetime
 
-    from tasks.reextract import reextract as run
-    from tasks.snapshots import SnapshotStore
+    from tasks.steps.reextract import reextract as run
+    from tasks.web.snapshots import SnapshotStore
     from warehouse import store
 
     con = connect(db)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from pressdiff.render import visible
-from tasks.align import Comparison, SentenceEdit, phrase_ops
+from tasks.compare.align import Comparison, SentenceEdit, phrase_ops
 
 REMOVED = "red strike"
 INSERTED = "green"

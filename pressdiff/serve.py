@@ -292,7 +292,7 @@ async def _summary(client, flow_run_id: UUID) -> str | None:
     """The one-line summary a flow run logged, if it has arrived."""
     from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
 
-    from tasks.report import SUMMARY
+    from tasks.steps.report import SUMMARY
 
     try:
         logs = await client.read_logs(

@@ -102,7 +102,7 @@ class Settings(BaseSettings):
     )
 
     def dedupe_params(self) -> dict[str, float | int]:
-        """The near-duplicate settings, as `tasks.dedupe.find_stories` takes them."""
+        """The near-duplicate settings, as `tasks.steps.dedupe.find_stories` takes them."""
         return {
             "shingle_size": self.shingle_size,
             "num_perm": self.num_perm,

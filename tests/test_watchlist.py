@@ -9,8 +9,8 @@ import pytest
 
 from pressdiff.errors import UsageError
 from pressdiff.watchlist import parse_every, private_address
-from tasks.maintenance import audit_line
-from tasks.report import RunSummary, summary_line
+from tasks.steps.maintenance import audit_line
+from tasks.steps.report import RunSummary, summary_line
 
 
 @pytest.mark.parametrize(

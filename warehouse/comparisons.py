@@ -10,9 +10,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from tasks.align import Comparison
-from tasks.article import Sentence
-from tasks.typography import stable_id
+from tasks.compare.align import Comparison
+from tasks.records import Sentence
+from tasks.text.typography import stable_id
 from warehouse.store import Columns, insert_arrow
 from warehouse.transaction import transaction
 

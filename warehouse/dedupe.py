@@ -19,8 +19,8 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from tasks.minhash import SEED, band_keys, sketch
-from tasks.stories import (
+from tasks.dedupe.minhash import SEED, band_keys, sketch
+from tasks.dedupe.stories import (
     Candidate,
     Doc,
     Overlap,

@@ -8,7 +8,7 @@ import duckdb
 import pyarrow as pa
 
 from pressdiff.errors import BlockedURLError
-from tasks.fetch import FetchResult, normalize_url
+from tasks.web.fetch import FetchResult, normalize_url
 from warehouse.store import Columns, insert_arrow
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from pressdiff.errors import NotFoundError
-from tasks.canonical_url import canonical_url
+from tasks.web.urls import canonical_url
 
 
 def resolve_article(con: duckdb.DuckDBPyConnection, ref: str) -> str:

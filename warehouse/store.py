@@ -20,9 +20,9 @@ import duckdb
 import pyarrow as pa
 
 from pressdiff import processes
-from tasks.article import Article, Reject, Sighting
-from tasks.canonical_url import canonical_url
-from tasks.typography import stable_id
+from tasks.records import Article, Reject, Sighting
+from tasks.text.typography import stable_id
+from tasks.web.urls import canonical_url
 from warehouse import pending
 from warehouse.transaction import transaction
 

@@ -12,9 +12,9 @@ import duckdb
 import pyarrow as pa
 
 from pressdiff.errors import NotFoundError, UsageError
-from tasks.canonical_url import canonical_url, site_of
-from tasks.revisit import ArticleState, SiteStats
-from tasks.typography import stable_id
+from tasks.schedule.revisit import ArticleState, SiteStats
+from tasks.text.typography import stable_id
+from tasks.web.urls import canonical_url, site_of
 from warehouse.fetches import normalized
 from warehouse.store import insert_arrow
 

@@ -1,7 +1,7 @@
 """A comparison as the viewer shows it: sentence rows whose words are marked inserted or
 deleted, terms swapped one for another paired, and unchanged runs folded.
 
-The same aligner and word diff as `pressdiff diff` (tasks.align), computed on the fly, so
+The same aligner and word diff as `pressdiff diff` (tasks.compare.align), computed on the fly, so
 any two versions can be compared, not only the pairs the warehouse stored.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tasks.align import Comparison, SentenceEdit, compare, phrase_ops
-from tasks.typography import comparison_form
+from tasks.compare.align import Comparison, SentenceEdit, compare, phrase_ops
+from tasks.text.typography import comparison_form
 from warehouse.comparisons import load_versions
 
 

@@ -118,7 +118,7 @@ def ingest(
     batch_size: int = 25,
     kill_after: float | None = None,
 ) -> str:
-    """Ingest `files` into `db`; with `pause_at` ('point:n', see tasks/pause_points.py),
+    """Ingest `files` into `db`; with `pause_at` ('point:n', see tasks/steps/pause_points.py),
     kill the run with SIGKILL once it holds there, with `kill_after` after that many
     seconds. Returns 'killed at ...' or the exit code ('exit 0'): a run that ends before
     reaching its kill point says so."""

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pressdiff.cli import main
-from tasks.crawl_index import parse_crawl_index
+from tasks.inputs.crawl_index import parse_crawl_index
 from tests.conftest import corpus
 from tests.flows.test_edits import FERRY, URL
 from tests.flows.test_ingest import query, write

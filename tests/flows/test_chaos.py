@@ -16,7 +16,7 @@ from tests.flows import chaos
 
 pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 
-# (point, arrival): see tasks/pause_points.py. With 25 inputs a batch there are 6 batches;
+# (point, arrival): see tasks/steps/pause_points.py. With 25 inputs a batch there are 6 batches;
 # only the first has comparisons (revisions and the seeds' republication).
 KILL_POINTS = ["compare-written:1", "store-batch:2", "store-written:4", "stories-indexed:2"]
 

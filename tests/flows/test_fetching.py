@@ -18,14 +18,14 @@ import pytest
 from flows.tick import tick
 from pressdiff.cli import main
 from pressdiff.settings import Settings
-from tasks.article import Article, Document
-from tasks.canonical_url import canonical_url
-from tasks.extract import extract_document
-from tasks.load import _connections as warehouse_connections
-from tasks.load import close_warehouse, warehouse
-from tasks.snapshots import content_hash
-from tasks.warc import iter_warc, iter_warcs
-from tasks.web import expand_sources
+from tasks.inputs.warc import iter_warc, iter_warcs
+from tasks.records import Article, Document
+from tasks.steps.fetch import expand_sources
+from tasks.steps.load import _connections as warehouse_connections
+from tasks.steps.load import close_warehouse, warehouse
+from tasks.text.extract import extract_document
+from tasks.web.snapshots import content_hash
+from tasks.web.urls import canonical_url
 from tests.conftest import corpus
 from tests.flows import test_ingest
 from tests.flows.test_ingest import query

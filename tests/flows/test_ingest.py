@@ -12,7 +12,7 @@ import pytest
 
 from flows.ingest import ingest
 from pressdiff.settings import Settings
-from tasks.load import close_warehouse
+from tasks.steps.load import close_warehouse
 from tests.conftest import corpus
 
 pytestmark = pytest.mark.usefixtures("prefect")

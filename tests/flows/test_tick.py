@@ -12,8 +12,8 @@ import pytest
 
 from flows.tick import tick
 from pressdiff.settings import Settings
-from tasks.load import close_warehouse, warehouse
-from tasks.schedule import tick_lock
+from tasks.steps.load import close_warehouse, warehouse
+from tasks.steps.schedule import tick_lock
 from tests.httpserver import Response, article, make_server
 from warehouse import tracking
 

@@ -28,10 +28,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tasks.article import Article, Reject, Sighting
-from tasks.discover import plan_inputs
-from tasks.extract import process_refs
-from tasks.read import printable
+from tasks.inputs.discover import plan_inputs
+from tasks.inputs.read import printable
+from tasks.records import Article, Reject, Sighting
+from tasks.text.extract import process_refs
 
 ROOT = Path(__file__).resolve().parents[2]
 # Runs a command and prints, last on stderr, the peak memory (kB) of its processes: this

@@ -30,11 +30,11 @@ from pathlib import Path
 
 import pytest
 
-import tasks.addresses as addresses
+import tasks.web.addresses as addresses
 from pressdiff.settings import Settings
-from tasks.fetch import FetchPolicy, FetchResult, decode_body, fetch_many
-from tasks.load import close_warehouse
-from tasks.web import expand_sources
+from tasks.steps.fetch import expand_sources
+from tasks.steps.load import close_warehouse
+from tasks.web.fetch import FetchPolicy, FetchResult, decode_body, fetch_many
 from tests import hostile
 from tests.httpserver import (
     LocalServer,

@@ -11,15 +11,15 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pressdiff.errors import InputError
-from tasks.article import Article, Document, InputRef, Reject, Sighting
-from tasks.datelines import split_dateline, split_header
-from tasks.detect import detect_kind
-from tasks.extract import extract_document, parse_datetime, read_and_extract, segment_article
-from tasks.feeds import advertised_feeds, parse_timestamp, read_feed
-from tasks.links import read_links
-from tasks.read import decode, read_ref
-from tasks.sitemaps import parse_sitemap
-from tasks.warc import iter_warc
+from tasks.inputs.detect import detect_kind
+from tasks.inputs.read import decode, read_ref
+from tasks.inputs.warc import iter_warc
+from tasks.records import Article, Document, InputRef, Reject, Sighting
+from tasks.text.datelines import split_dateline, split_header
+from tasks.text.extract import extract_document, parse_datetime, read_and_extract, segment_article
+from tasks.web.feeds import advertised_feeds, parse_timestamp, read_feed
+from tasks.web.links import read_links
+from tasks.web.sitemaps import parse_sitemap
 
 FORMATS = ("html", "text", "json", "jsonl", "csv")
 CHECK = settings(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from tasks.stories import Thresholds
+from tasks.dedupe.stories import Thresholds
 from warehouse.connection import connect
 from warehouse.dedupe import component, restory
 from warehouse.store import insert_arrow
@@ -108,8 +108,8 @@ OTHER_STORIES = [
 
 
 def _article(site: str, key: str, paragraphs: list[str], hour: int):
-    from tasks.article import Article, Document
-    from tasks.extract import extract_document
+    from tasks.records import Article, Document
+    from tasks.text.extract import extract_document
 
     doc = Document(
         source=key,
@@ -124,7 +124,7 @@ def _article(site: str, key: str, paragraphs: list[str], hour: int):
 
 
 def test_site_boilerplate_is_left_out_when_pairs_are_verified(tmp_path) -> None:
-    from tasks.stories import without_site_boilerplate
+    from tasks.dedupe.stories import without_site_boilerplate
     from warehouse.dedupe import (
         candidates,
         index_versions,

@@ -16,10 +16,10 @@ import duckdb
 import pytest
 
 from pressdiff.settings import Settings
-from tasks.article import InputRef
-from tasks.dedupe import find_stories
-from tasks.extract import process_refs
-from tasks.load import close_warehouse, store_batch
+from tasks.records import InputRef
+from tasks.steps.dedupe import find_stories
+from tasks.steps.load import close_warehouse, store_batch
+from tasks.text.extract import process_refs
 from tests.conftest import ROOT
 from tests.small_texts import write_texts
 from warehouse import dedupe
@@ -30,10 +30,10 @@ PIPELINE = r"""
 import json, resource, sys
 from pathlib import Path
 from pressdiff.settings import Settings
-from tasks.article import InputRef
-from tasks.dedupe import find_stories
-from tasks.extract import process_refs
-from tasks.load import close_warehouse, store_batch
+from tasks.records import InputRef
+from tasks.steps.dedupe import find_stories
+from tasks.text.extract import process_refs
+from tasks.steps.load import close_warehouse, store_batch
 from tests.small_texts import write_texts
 folder, db, n = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 write_texts(folder, n)

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tasks.article import Reject
+from tasks.records import Reject
 from warehouse import store, tracking
 from warehouse.connection import connect
 

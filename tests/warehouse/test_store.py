@@ -10,9 +10,9 @@ import duckdb
 import pytest
 
 from pressdiff.errors import NotFoundError
-from tasks.article import Article, Document, Reject
-from tasks.extract import TEXT_EXTRACTOR, extract_document
-from tasks.typography import stable_id
+from tasks.records import Article, Document, Reject
+from tasks.text.extract import TEXT_EXTRACTOR, extract_document
+from tasks.text.typography import stable_id
 from warehouse import queries
 from warehouse.connection import connect
 from warehouse.store import (

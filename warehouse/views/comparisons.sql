@@ -95,7 +95,7 @@ final as (
         c.n_moved::integer         as n_moved,
         c.title_changed::boolean   as title_changed,
         c.n_boilerplate::integer   as n_boilerplate,   -- page furniture rows, in no other count
-        c.significance::varchar    as significance,    -- the most significant edit's (tasks/categories.py)
+        c.significance::varchar    as significance,    -- the most significant edit's (tasks/compare/categories.py)
         c.summary::varchar         as summary,         -- "headline, 2 wording, 1 number"
         (case when k.cause_reason is null then 'editorial' else 'extraction' end)::varchar
                                    as cause,

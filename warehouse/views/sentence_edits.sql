@@ -9,7 +9,7 @@ select
     new_text::varchar         as new_text,
     similarity::double        as similarity,
     coalesce(moved, false)::boolean as moved,  -- a changed sentence that also changed place
-    category::varchar         as category,      -- see tasks/categories.py; NULL when same
+    category::varchar         as category,      -- see tasks/compare/categories.py; NULL when same
     significance::varchar     as significance,  -- minor | substantive | major
     rule::varchar             as rule           -- the rule that gave both, with its evidence
 from core.sentence_edits

@@ -1,0 +1,145 @@
+"""Loading into the warehouse: the Prefect tasks around warehouse/store.py.
+
+The flow's one DuckDB connection is opened by `warehouse` and shared by these tasks
+(DuckDB allows one writer per file); every write is a bulk insert. A batch is stored in
+one transaction, and each comparison batch in one more: a run killed at any point leaves
+no half-stored batch, and the work it still owed to the next run (warehouse/pending.py).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import duckdb
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+
+from pressdiff import progress, stopping
+from tasks.compare.align import compare
+from tasks.records import Article, Reject, Sighting
+from tasks.steps.pause_points import pause_point
+from warehouse import pending, store
+from warehouse.comparisons import load_versions, store_comparisons, unseen_pairs
+from warehouse.connection import connect
+from warehouse.transaction import transaction
+
+# DuckDB's own default is 80% of the machine's memory. The writer's queries are joins over
+# one batch at a time; past this limit DuckDB spills to a temporary folder beside the
+# warehouse rather than growing (ingest's whole process tree stays under 1.5 GB).
+MEMORY_LIMIT = "512MB"
+
+_connections: dict[str, duckdb.DuckDBPyConnection] = {}
+
+
+def warehouse(db: str) -> duckdb.DuckDBPyConnection:
+    """The connection of this process to `db`, opened (and migrated) on first use."""
+    if db not in _connections:
+        con = connect(db)
+        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        _connections[db] = con
+    return _connections[db]
+
+
+def adopt_warehouse(db: str, con: duckdb.DuckDBPyConnection) -> None:
+    """Use `con`, opened by the caller, as this process's connection to `db`."""
+    _connections[db] = con
+
+
+def close_warehouse(db: str) -> None:
+    """Close this process's connection to `db`, releasing the file for other processes."""
+    con = _connections.pop(db, None)
+    if con is not None:
+        con.execute("CHECKPOINT")
+        con.close()
+
+
+@task(name="open-run", cache_policy=NO_CACHE)
+def open_run(db: str, command: str) -> str:
+    """Open the warehouse and record a new run; returns its id."""
+    run_id = uuid.uuid4().hex[:16]
+    store.start_run(warehouse(db), run_id, flow_run.get_id(), command, datetime.now(UTC))
+    return run_id
+
+
+@task(name="store-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
+def store_batch(
+    db: str,
+    results: list[Article | Reject | Sighting],
+    run_id: str,
+    seen_at: datetime | None = None,
+) -> store.StoreResult:
+    """Store a batch of extraction results (versions, sightings and rejects) in one
+    transaction. An article that carries no capture time of its own was seen at `seen_at`
+    (default: now)."""
+    con = warehouse(db)
+    now = datetime.now(UTC)
+    articles = [r for r in results if isinstance(r, Article)]
+    rejects = [r for r in results if isinstance(r, Reject)]
+    pause_point("store-batch")
+    with transaction(con):
+        result = store.store_articles(con, articles, run_id, seen_at or now)
+        unchanged, unknown = store.store_sightings(
+            con, [r for r in results if isinstance(r, Sighting)], run_id
+        )
+        result.unchanged += unchanged
+        result.rejected = store.store_rejects(con, rejects + unknown, run_id, now)
+        pause_point("store-written")
+    progress.advance("store", len(results))
+    return result
+
+
+@task(name="record-rejects", cache_policy=NO_CACHE)
+def record_rejects(db: str, rejects: list[Reject], run_id: str) -> int:
+    """Record rejects found before extraction (missing files, refused URLs)."""
+    return store.store_rejects(warehouse(db), rejects, run_id, datetime.now(UTC))
+
+
+@task(name="close-run", cache_policy=NO_CACHE)
+def close_run(db: str, run_id: str, counts: dict[str, int]) -> str:
+    """Record how the run ended (`interrupted` when a stop was asked for); returns its status."""
+    if stopping.requested():
+        status = "interrupted"
+    else:
+        status = "completed_with_rejects" if counts.get("n_rejected") else "completed"
+    store.finish_run(warehouse(db), run_id, status, counts, datetime.now(UTC))
+    return status
+
+
+@task(name="compare-versions", cache_policy=NO_CACHE)
+def compare_versions(
+    db: str,
+    pairs: list[tuple[str, str]],
+    relation: str,
+    run_id: str,
+    same: float = 0.9,
+    change: float = 0.5,
+) -> int:
+    """Compare a batch of (old, new) version pairs and store the results; returns how many."""
+    con = warehouse(db)
+    todo = unseen_pairs(con, pairs, relation)  # a pair of texts compares the same every time
+    versions = load_versions(con, {v for pair in todo for v in pair})
+    results = []
+    progress.expect("compare", len(todo))
+    for old_id, new_id in todo:
+        old, new = versions[old_id], versions[new_id]
+        c = compare(
+            *(old.title, old.sentences, new.title, new.sentences),
+            same=same,
+            change=change,
+            furniture=old.furniture | new.furniture,
+        )
+        results.append((old_id, new_id, relation, c))
+        progress.advance("compare", 1)
+    with transaction(con):
+        n = store_comparisons(con, results, run_id, datetime.now(UTC))
+        pending.settle(con, relation, pairs)
+        pause_point("compare-written")
+    return n
+
+
+@task(name="owed-work", cache_policy=NO_CACHE)
+def owed_work(db: str) -> pending.Owed:
+    """The matching and comparisons runs killed half-way left undone."""
+    return pending.owed(warehouse(db))
