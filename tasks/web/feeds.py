@@ -24,7 +24,7 @@ import lxml.html
 from lxml import etree
 
 from pressdiff.errors import InputError
-from tasks.inputs.detect import gunzip
+from tasks.inputs.decode import gunzip
 from tasks.web.urls import http_url
 
 FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/feed+json"})

@@ -18,7 +18,7 @@ from typing import Any
 from lxml import etree
 
 from pressdiff.errors import InputError
-from tasks.inputs.detect import gunzip
+from tasks.inputs.decode import gunzip
 from tasks.web.feeds import parse_timestamp
 from tasks.web.urls import http_url
 

@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pressdiff.errors import InputError
+from tasks.inputs.decode import decode_text
 from tasks.inputs.detect import detect_kind
-from tasks.inputs.read import decode, read_ref
+from tasks.inputs.read import read_ref
 from tasks.inputs.warc import iter_warc
 from tasks.records import Article, Document, InputRef, Reject, Sighting
 from tasks.text.datelines import split_dateline, split_header
@@ -128,7 +129,7 @@ def test_parsers_raise_nothing_but_input_errors(data: bytes) -> None:
         lambda: read_links(data, "https://a.example/x"),
         lambda: read_links(data, "local.xml", "urls"),
         lambda: list(iter_warc(io.BytesIO(data))),
-        lambda: decode(data),
+        lambda: decode_text(data),
     ):
         try:
             parse()

@@ -407,26 +407,6 @@ def test_missing_charset(http_server: LocalServer) -> None:
     assert [decode_body(r.body or b"", r.content_type) for r in results] == [FRENCH, FRENCH]
 
 
-@pytest.mark.parametrize(
-    ("body", "content_type", "codec"),
-    [
-        (b"\xef\xbb\xbfplain", None, "utf-8-sig"),
-        ("naïve".encode("utf-16"), None, "utf-16"),
-        (b"plain ascii", "text/html; charset=utf-8", "utf-8"),
-        (b"plain ascii", None, "utf-8"),
-        ("façade".encode("cp1252"), 'text/html; charset="windows-1252"', "cp1252"),
-        ("façade".encode("cp1252"), "text/html; charset=x-unknown", "cp1252"),
-        ('<meta charset="koi8-r">Москва'.encode("koi8-r"), "text/html", "koi8-r"),
-    ],
-)
-def test_detect_charset(body: bytes, content_type: str | None, codec: str) -> None:
-    assert detect_charset(body, content_type) == codec
-
-
-def test_decode_body_never_fails() -> None:
-    assert decode_body(b"caf\xc3", "text/plain; charset=utf-8").startswith("caf")
-
-
 # --- Robots ----------------------------------------------------------------------------------
 
 
