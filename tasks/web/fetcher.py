@@ -13,7 +13,7 @@ is a result whose `error` says what happened. What one URL goes through, in orde
     GET with If-None-Match / If-Modified-Since; redirects followed one hop at a time,
         every hop checked again; the final URL is recorded
     content types that cannot be articles refused from the headers, before the body
-    the body streamed and decoded here (gzip, deflate), aborted past `max_bytes`
+    the body streamed and inflated (gzip, deflate), aborted past `max_bytes`
     connection errors, timeouts, 429 and 5xx retried with exponential backoff and jitter,
         or after Retry-After when the server gives one; other 4xx never retried
 
@@ -34,8 +34,9 @@ time; every redirect hop is a new connection, checked the same way.
 Each concern has its module: urls.py (normalising, origins), policy.py (FetchPolicy),
 result.py (FetchResult), addresses.py (which addresses may be fetched), robots.py,
 politeness.py (per-origin slots and delays), limits.py (body bytes and time), retries.py
-(what is retried, when), snapshots.py (where bodies are kept). This module is the client
-that puts them together, one URL after another through its conditional request.
+(what is retried, when), snapshots.py (where bodies are kept); bodies are inflated and
+decoded by tasks/inputs/decode.py. This module is the client that puts them together:
+each URL's checks, slots, conditional request, redirects and retries.
 """
 
 from __future__ import annotations
