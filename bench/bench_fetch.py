@@ -40,7 +40,9 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 
 import tasks.web.addresses as addresses  # noqa: E402
-from tasks.web.fetch import FetchPolicy, FetchResult, fetch_many  # noqa: E402
+from tasks.web.fetcher import fetch_many  # noqa: E402
+from tasks.web.policy import FetchPolicy  # noqa: E402
+from tasks.web.result import FetchResult  # noqa: E402
 from tasks.web.snapshots import SnapshotStore  # noqa: E402
 from tests.httpserver import LocalServer, Request, Response, article  # noqa: E402
 

@@ -7,9 +7,9 @@ from prefect.utilities.annotations import quote
 
 from flows.pipeline import process
 from pressdiff.settings import Settings
-from tasks.inputs.discover import plan
 from tasks.steps.fetch import expand_sources
 from tasks.steps.load import close_run, open_run, record_rejects
+from tasks.steps.plan import plan
 from tasks.steps.report import RunSummary, publish_summary, reject_reasons
 
 

@@ -116,7 +116,7 @@ def private_address(uri: str) -> str | None:
         ip = ipaddress.ip_address(host)
     except ValueError:
         return None
-    from tasks.web.fetch import address_refusal
+    from tasks.web.addresses import address_refusal
 
     refusal = address_refusal(str(ip))
     return refusal.removeprefix("blocked: ").split(" address")[0] if refusal else None

@@ -11,8 +11,10 @@ of any other shape is no crawl index and is read like any other file.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
+
+from tasks.text.dates import parse_datetime
 
 INDEX_NAME = "index.json"
 MAX_INDEX_BYTES = 64 * 1024 * 1024
@@ -20,13 +22,7 @@ _DATE_KEYS = ("crawl_date", "crawled_at", "seen_at", "fetched_at")
 
 
 def _capture_time(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        t = datetime.fromisoformat(value.strip())
-        return t.replace(tzinfo=UTC) if t.tzinfo is None else t.astimezone(UTC)
-    except (ValueError, OverflowError):
-        return None
+    return parse_datetime(value) if isinstance(value, str) else None
 
 
 def parse_crawl_index(data: bytes) -> dict[str, datetime] | None:

@@ -5,8 +5,7 @@ leaves open (a CSV file is also plain text, a long JSON Lines record looks like 
 gzip head is inflated as far as it goes, so `x.warc.gz`, `sitemap.xml.gz` and a gzipped
 response are recognised by what they hold.
 
-Kinds: 'warc', 'arc', 'feed' (RSS 0.9x/1.0/2.0, Atom), 'jsonfeed', 'sitemap',
-'sitemapindex', 'html', 'urls' (one URL a line), 'text', 'json', 'jsonl', 'csv', 'binary'.
+The kinds, and what names and content types suggest, are tasks/inputs/kinds.py.
 """
 
 from __future__ import annotations
@@ -15,30 +14,12 @@ import csv
 import json
 import re
 import zlib
-from pathlib import PurePosixPath
 
-from pressdiff.errors import InputError
+from tasks.inputs.decode import GZIP_MAGIC, inflate_head, wide_text
+from tasks.inputs.kinds import kind_of_content_type, kind_of_name
 
 SNIFF_BYTES = 8192
-MAX_INFLATED_BYTES = 256 * 1024 * 1024  # sitemaps may hold 50 MB; anything far larger is a bomb
 
-KINDS = (
-    "warc",
-    "arc",
-    "feed",
-    "jsonfeed",
-    "sitemap",
-    "sitemapindex",
-    "html",
-    "urls",
-    "text",
-    "json",
-    "jsonl",
-    "csv",
-    "binary",
-)
-
-_GZIP_MAGIC = b"\x1f\x8b"
 _BINARY_MAGIC = (
     b"%PDF",
     b"\x89PNG",
@@ -69,40 +50,6 @@ _HTML_TAGS = frozenset(
 )  # fmt: skip
 _FEED_ROOTS = frozenset({"rss", "feed", "channel"})
 
-_EXTENSIONS = {
-    ".warc": "warc",
-    ".arc": "arc",
-    ".rss": "feed",
-    ".atom": "feed",
-    ".html": "html",
-    ".htm": "html",
-    ".xhtml": "html",
-    ".json": "json",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".csv": "csv",
-    ".tsv": "csv",
-    ".txt": "text",
-    ".text": "text",
-    ".md": "text",
-}
-_CONTENT_TYPES = {
-    "application/warc": "warc",
-    "application/rss+xml": "feed",
-    "application/atom+xml": "feed",
-    "application/rdf+xml": "feed",
-    "application/feed+json": "jsonfeed",
-    "text/html": "html",
-    "application/xhtml+xml": "html",
-    "application/json": "json",
-    "application/x-ndjson": "jsonl",
-    "application/jsonl": "jsonl",
-    "text/csv": "csv",
-    "text/tab-separated-values": "csv",
-    "text/plain": "text",
-    "text/uri-list": "urls",
-}
-
 
 def detect_kind(head: bytes, name: str = "", content_type: str | None = None) -> str:
     """The kind of input whose first bytes are `head`; `name` and `content_type` are hints."""
@@ -120,43 +67,21 @@ def detect_kind(head: bytes, name: str = "", content_type: str | None = None) ->
     return _kind_of_text(text, _hint(name, content_type), truncated)
 
 
-def gunzip(body: bytes, max_bytes: int = MAX_INFLATED_BYTES) -> bytes:
-    """`body` inflated when it is gzip data (all members), else `body` itself.
-
-    Raises InputError when the data is corrupt or inflates beyond `max_bytes` (a gzip bomb).
-    """
-    if not body.startswith(_GZIP_MAGIC):
-        return body
-    out = bytearray()
-    data = body
-    try:
-        while data.startswith(_GZIP_MAGIC):
-            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-            out += inflater.decompress(data, max_bytes + 1 - len(out))
-            if len(out) > max_bytes:
-                raise InputError("too large", f"inflates beyond {max_bytes} bytes")
-            if not inflater.eof:
-                raise InputError("unreadable gzip", "the data ends before the gzip stream")
-            data = inflater.unused_data
-    except zlib.error as exc:
-        raise InputError("unreadable gzip", str(exc)) from exc
-    return bytes(out)
-
-
 def _inflate(head: bytes) -> tuple[bytes | None, bool]:
     """The head itself, or as much of a gzip head as inflates (None when it does not)."""
-    if not head.startswith(_GZIP_MAGIC):
+    if not head.startswith(GZIP_MAGIC):
         return head, False
     try:
-        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, SNIFF_BYTES), True
+        return inflate_head(head, SNIFF_BYTES), True
     except zlib.error:
         return None, True
 
 
 def _decode(raw: bytes) -> str | None:
-    """Text of a head, honouring UTF-16/UTF-8 byte order marks; None for binary data."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16", errors="replace")
+    """Text of a head, honouring UTF-8, UTF-16 and UTF-32 byte order marks; None for binary
+    data."""
+    if (wide := wide_text(raw)) is not None:
+        return wide
     if raw.startswith(_BINARY_MAGIC) or b"\x00" in raw:
         return None
     text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
@@ -168,14 +93,7 @@ def _decode(raw: bytes) -> str | None:
 
 def _hint(name: str, content_type: str | None) -> str | None:
     """The kind a file name or content type suggests, if any."""
-    if content_type:
-        mime = content_type.split(";", 1)[0].strip().lower()
-        if mime in _CONTENT_TYPES:
-            return _CONTENT_TYPES[mime]
-    suffixes = [s.lower() for s in PurePosixPath(name.split("?", 1)[0]).suffixes]
-    if suffixes and suffixes[-1] == ".gz":
-        suffixes.pop()
-    return _EXTENSIONS.get(suffixes[-1]) if suffixes else None
+    return kind_of_content_type(content_type) or kind_of_name(name)
 
 
 def _kind_of_text(text: str, hint: str | None, truncated: bool) -> str:

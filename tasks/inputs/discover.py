@@ -9,13 +9,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from prefect import task
-from prefect.cache_policies import NO_CACHE
-
 from pressdiff.errors import InputError
 from tasks.inputs.crawl_index import INDEX_NAME, read_crawl_index
 from tasks.inputs.detect import detect_kind
-from tasks.inputs.read import format_of, not_regular, os_reason, printable, read_regular
+from tasks.inputs.kinds import FORMAT_OF_KIND, format_of
+from tasks.inputs.read import not_regular, os_reason, printable, read_regular
 from tasks.records import InputRef, Reject
 from tasks.web.links import LINK_KINDS, Link, read_links
 
@@ -131,15 +129,6 @@ def _regular(plan: Plan, path: Path) -> bool:
 
 MAX_LINK_SOURCE_BYTES = 256 * 1024 * 1024  # a local feed, sitemap or URL list read whole
 _SURE = {"html", "csv", "jsonl", "warc"}  # formats whose name is trusted without a look
-_KIND_FORMAT = {
-    "html": "html",
-    "text": "text",
-    "json": "json",
-    "jsonl": "jsonl",
-    "csv": "csv",
-    "warc": "warc",
-    "arc": "warc",
-}
 
 
 def _sniff(path: Path) -> str:
@@ -177,7 +166,7 @@ def _add_file(plan: Plan, path: Path, *, named: bool) -> None:
             _add_links(plan, path, kind, MAX_LINK_SOURCE_BYTES)
             return
         if kind in ("warc", "arc") or (fmt is None and named):  # in folders, names decide
-            fmt = _KIND_FORMAT.get(kind)
+            fmt = FORMAT_OF_KIND.get(kind)
     if fmt is None and not named:
         plan.skipped.append(printable(str(path)))
         return
@@ -233,6 +222,3 @@ def plan_inputs(sources: list[str]) -> Plan:
 def batched(items: list, size: int) -> list[list]:
     """`items` in consecutive lists of at most `size`."""
     return [items[i : i + size] for i in range(0, len(items), size)]
-
-
-plan = task(name="plan-inputs", cache_policy=NO_CACHE)(plan_inputs)

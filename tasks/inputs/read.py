@@ -8,31 +8,15 @@ from __future__ import annotations
 
 import csv
 import errno
-import gzip
 import io
 import json
 import os
-import re
 import stat
-import zlib
 from collections.abc import Iterator
-from pathlib import Path
 
+from tasks.inputs.decode import decode_text, gunzip, storable, wide_text
 from tasks.records import Document, InputRef, Reject
 
-FORMATS = {
-    ".html": "html",
-    ".htm": "html",
-    ".xhtml": "html",
-    ".txt": "text",
-    ".md": "text",
-    ".json": "json",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".csv": "csv",
-    ".warc": "warc",
-    ".arc": "warc",
-}
 _FIELDS = {
     "url": ("url", "link", "canonical_url", "uri"),
     "title": ("title", "headline"),
@@ -43,12 +27,6 @@ _FIELDS = {
     "seen_at": ("seen_at", "fetched_at", "crawled_at"),  # the capture time of this record
 }
 csv.field_size_limit(2**31 - 1)
-
-
-def format_of(path: str) -> str | None:
-    """The input format a file name implies (`.gz` looked through), or None."""
-    p = Path(path.removesuffix(".gz").removesuffix(".GZ"))
-    return FORMATS.get(p.suffix.lower())
 
 
 def printable(path: str) -> str:
@@ -117,91 +95,10 @@ def read_bytes(path: str, max_bytes: int) -> bytes:
         size = _size(path)
         said = f"{size:,} bytes, over" if size > max_bytes else "over"  # stat may say 0
         raise InputError("too large", f"{said} the {max_bytes:,}-byte limit")
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = _gunzip(data, max_bytes)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise InputError("corrupt gzip", str(exc)) from exc
+    data = gunzip(data, max_bytes)
     if not data.strip():
         raise InputError("empty", "the file has no content")
     return data
-
-
-def _gunzip(data: bytes, max_bytes: int) -> bytes:
-    from pressdiff.errors import InputError
-
-    with gzip.GzipFile(fileobj=io.BytesIO(data)) as f:
-        out = f.read(max_bytes + 1)
-    if len(out) > max_bytes:
-        raise InputError("too large", f"decompresses to over {max_bytes:,} bytes")
-    return out
-
-
-# Byte order marks of the encodings whose text holds NUL bytes (UTF-32 first: its
-# little-endian mark starts with UTF-16's).
-_WIDE_BOMS = (
-    (b"\xff\xfe\x00\x00", "utf-32"),
-    (b"\x00\x00\xfe\xff", "utf-32"),
-    (b"\xff\xfe", "utf-16"),
-    (b"\xfe\xff", "utf-16"),
-)
-
-
-def wide_text(data: bytes) -> str | None:
-    """`data` decoded when it opens with a UTF-16 or UTF-32 byte order mark, else None."""
-    for bom, encoding in _WIDE_BOMS:
-        if data.startswith(bom):
-            return data.decode(encoding, errors="replace").lstrip("\ufeff")
-    return None
-
-
-def decode(data: bytes) -> str:
-    """Text of `data`: UTF-8 (with BOM), UTF-16/32 with a BOM, else the detected charset;
-    binary is an InputError."""
-    from pressdiff.errors import InputError
-
-    if (wide := wide_text(data)) is not None:
-        return _valid(wide)
-    if b"\x00" in data[:8192]:
-        raise InputError("binary", "the file contains NUL bytes; it is not text")
-    try:
-        return _valid(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        pass
-    if latin := _western(data):
-        return latin
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data[:200_000]).best()
-    if best is None:
-        raise InputError("undecodable", "no character encoding fits the bytes")
-    return _valid(data.decode(best.encoding, errors="replace"))
-
-
-def _valid(text: str) -> str:
-    """`text` without NUL characters and lone surrogates, which no warehouse column holds."""
-    if "\x00" in text:
-        text = text.replace("\x00", "")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        text = text.encode("utf-8", "replace").decode("utf-8")
-    return text
-
-
-_WESTERN_LETTERS = re.compile(r"[^\x00-\x7f\u00a0-\u00ff\u2018-\u201e\u2013\u2014\u2026\u20ac]")
-
-
-def _western(data: bytes) -> str | None:
-    """`data` as Windows-1252 when that reads as Western text (the commonest non-UTF-8)."""
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        return None
-    if _WESTERN_LETTERS.search(text):
-        return None
-    accented = sum(1 for c in text if c >= "\u00c0")  # Cyrillic read as 1252 is all accents
-    return text if accented < 0.3 * sum(c.isalpha() for c in text) else None
 
 
 def _pick(record: dict, field: str) -> str | None:
@@ -214,7 +111,7 @@ def _pick(record: dict, field: str) -> str | None:
         if isinstance(value, bool):
             continue
         if isinstance(value, str | int | float) and value != "":
-            return _valid(str(value))
+            return storable(str(value))
     return None
 
 
@@ -315,12 +212,12 @@ def read_ref(ref: InputRef, max_bytes: int) -> Iterator[Document | Reject]:
                 ref.source,
                 ref.url or _key(ref),
                 url=ref.url,
-                html=data if html is None else _valid(html),
+                html=data if html is None else storable(html),
                 seen_at=ref.seen_at,
                 **ref.meta,
             )  # type: ignore[arg-type]
             return
-        text = decode(data)
+        text = decode_text(data)
     except InputError as exc:
         yield Reject(ref.source, exc.reason, exc.detail)
         return

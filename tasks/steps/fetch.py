@@ -1,27 +1,27 @@
-"""Fetching for ingest: sources (pages, feeds, sitemaps) expanded to articles, articles
-fetched politely with conditional requests, every attempt recorded in `fetches`.
+"""Fetching for ingest and ticks: sources (pages, feeds, sitemaps) expanded to articles,
+articles fetched politely with conditional requests, every attempt recorded in `fetches`.
 
-The fetcher itself is tasks/web/fetch.py; these are the pieces around it and their tasks.
+Each step is a plain function that fetches (tasks/web/fetcher.py), reads what came
+(tasks/web/sources.py) and stores it (warehouse/fetches.py); the tasks at the end wrap
+them, and other steps call the plain functions.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from pressdiff import progress
-from pressdiff.errors import InputError
 from pressdiff.settings import Settings
-from tasks.inputs.detect import detect_kind
 from tasks.records import InputRef, Reject, Sighting
 from tasks.steps.load import warehouse
 from tasks.web.crawl_budget import CrawlBudget
-from tasks.web.feeds import advertised_feeds
-from tasks.web.fetch import FetchPolicy, FetchResult, fetch_many
-from tasks.web.links import LINK_KINDS, Link, read_links
+from tasks.web.fetcher import fetch_many
+from tasks.web.links import Link
+from tasks.web.policy import FetchPolicy
 from tasks.web.snapshots import SnapshotStore
+from tasks.web.sources import Expanded, admit, outcome, read_fetched, too_deep
+from tasks.web.urls import recorded_url
 from warehouse import fetches
 from warehouse.store import snapshot_dir
 
@@ -44,65 +44,6 @@ def policy_of(s: Settings) -> FetchPolicy:
     )
 
 
-def fmt_of(result: FetchResult) -> str:
-    """How to read a fetched article body: as HTML, unless it is plain text."""
-    head = (result.body or b"")[:8192]
-    return (
-        "text"
-        if detect_kind(head, result.final_url or result.url, result.content_type) == "text"
-        else "html"
-    )
-
-
-def outcome(result: FetchResult, link: Link | None) -> InputRef | Reject | Sighting:
-    """What a fetch of an article URL gives the pipeline."""
-    if result.error:
-        return Reject(result.url, "fetch failed", result.error)
-    if result.not_modified:  # the article is keyed by where the URL led
-        return Sighting(result.final_url or result.url, result.fetched_at, result.url)
-    meta = {"title": link.title, "published_at": link.published_at} if link else {}
-    return InputRef(
-        source=result.url,
-        fmt=fmt_of(result),
-        body=result.body,
-        url=result.final_url or result.url,
-        seen_at=result.fetched_at,
-        meta={k: v for k, v in meta.items() if v},
-    )
-
-
-@dataclass(slots=True)
-class Expanded:
-    """Sources fetched and read: pages to extract, article links to fetch, rejects."""
-
-    pages: list[InputRef | Sighting] = field(default_factory=list)  # 304: unchanged page
-    links: list[Link] = field(default_factory=list)
-    rejects: list[Reject] = field(default_factory=list)
-
-
-def _read_source(result: FetchResult, out: Expanded, follow_feeds: bool) -> list[str]:
-    """File one fetched source into `out`; returns further sources: sitemap children, or
-    with `follow_feeds` the feeds an HTML page (a homepage) advertises."""
-    kind = detect_kind((result.body or b"")[:8192], result.url, result.content_type)
-    if follow_feeds and kind == "html" and not (result.error or result.not_modified):
-        feeds = advertised_feeds(result.body or b"", result.final_url or result.url)
-        if not feeds:
-            out.rejects.append(Reject(result.url, "no feed", "the page advertises no feed"))
-        return feeds
-    if result.error or result.not_modified or kind not in LINK_KINDS:
-        ref = outcome(result, None)
-        out.rejects.append(ref) if isinstance(ref, Reject) else out.pages.append(ref)
-        return []
-    try:
-        links = read_links(result.body or b"", result.final_url or result.url, kind)
-    except InputError as exc:
-        out.rejects.append(Reject(result.url, exc.reason, exc.detail))
-        return []
-    out.links += links.articles
-    out.rejects += links.rejects
-    return links.sources
-
-
 _budgets: dict[str, CrawlBudget] = {}  # run id -> what that run may still follow
 
 
@@ -121,51 +62,7 @@ def budget_of(run_id: str, s: Settings) -> CrawlBudget:
     return _budgets[run_id]
 
 
-def _by_root(todo: list[tuple[str, str]]) -> list[tuple[str, list[str]]]:
-    """URLs grouped by the named source they come from, in order."""
-    groups: dict[str, list[str]] = {}
-    for url, root in todo:
-        groups.setdefault(root, []).append(url)
-    return list(groups.items())
-
-
-def _admit(
-    todo: list[tuple[str, str]], seen: set[str], budget: CrawlBudget, out: Expanded
-) -> list[tuple[str, str]]:
-    """The documents of `todo` to fetch now: each once (a sitemap that names itself or an
-    ancestor is not fetched again), within the budget; what it leaves out is a reject."""
-    admitted = []
-    fresh = []
-    for url, root in todo:
-        key = fetches.normalized(url)
-        if key not in seen:
-            seen.add(key)
-            fresh.append((url, root))
-    for root, urls in _by_root(fresh):
-        kept, rejects = budget.take_documents(root, urls)
-        admitted += [(url, root) for url in kept]
-        out.rejects += rejects
-    return admitted
-
-
-def _read_within(
-    result: FetchResult, root: str, out: Expanded, budget: CrawlBudget, follow_feeds: bool
-) -> list[str]:
-    """`_read_source`, with the article links it finds taken from `root`'s budget."""
-    found = Expanded()
-    children = _read_source(result, found, follow_feeds)
-    links, rejects = budget.take_links(root, found.links)
-    out.pages += found.pages
-    out.links += links
-    out.rejects += found.rejects + rejects
-    return children
-
-
-# --- Prefect tasks -------------------------------------------------------------------------
-
-
-@task(name="expand-sources", cache_policy=NO_CACHE)
-def expand_sources(
+def expand(
     db: str, urls: list[str], run_id: str, settings: Settings, follow_feeds: bool = False
 ) -> Expanded:
     """Fetch the URLs a user named: pages become articles, feeds and sitemaps links (with
@@ -176,34 +73,27 @@ def expand_sources(
     # pages stored before are asked for conditionally: only what was named can be one (a
     # sitemap's children and advertised feeds are never stored), and a homepage watched for
     # its feeds is read in full, or a 304 would hide them
-    known = {} if follow_feeds else fetches.validators(con, urls)
+    known = {} if follow_feeds else fetches.validators(con, [recorded_url(u) for u in urls])
     todo = [(url, url) for url in urls]  # (URL, the named source it comes from)
     for _depth in range(budget.max_depth):
-        todo = _admit(todo, seen, budget, out)
+        todo = admit(todo, seen, budget, out)
         if not todo:
             break
         results = fetch_many([u for u, _ in todo], policy_of(settings), known, store=store)
         fetches.store_fetches(con, results, run_id)
-        roots = {fetches.normalized(u): root for u, root in reversed(todo)}  # first one wins
-        todo = [
-            (child, roots.get(r.url, r.url))
-            for r in results
-            for child in _read_within(r, roots.get(r.url, r.url), out, budget, follow_feeds)
-        ]
-    for root, deeper in _by_root([(u, r) for u, r in todo if fetches.normalized(u) not in seen]):
-        out.rejects += budget.too_deep(root, deeper)
+        todo = read_fetched(results, todo, out, budget, follow_feeds)
+    out.rejects += too_deep(todo, seen, budget)
     progress.expect("sources", len(urls))
     progress.advance("sources", len(urls))
     return out
 
 
-@task(name="fetch-articles", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=2)
-def fetch_articles(
+def fetch_links(
     db: str, links: list[Link], run_id: str, settings: Settings
 ) -> list[InputRef | Reject | Sighting]:
     """Fetch a batch of article links (conditionally where a version is stored)."""
     con = warehouse(db)
-    by_url = {fetches.normalized(link.url): link for link in links}  # as the fetcher reports them
+    by_url = {recorded_url(link.url): link for link in links}  # as the fetcher reports them
     validators = fetches.validators(con, list(by_url))
     results = fetch_many(
         list(by_url), policy_of(settings), validators, store=SnapshotStore(snapshot_dir(db))
@@ -211,3 +101,11 @@ def fetch_articles(
     fetches.store_fetches(con, results, run_id)
     progress.advance("fetch", len(results))
     return [outcome(r, by_url.get(r.url)) for r in results]
+
+
+# --- Prefect tasks -------------------------------------------------------------------------
+
+expand_sources = task(name="expand-sources", cache_policy=NO_CACHE)(expand)
+fetch_articles = task(
+    name="fetch-articles", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=2
+)(fetch_links)

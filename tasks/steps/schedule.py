@@ -20,7 +20,7 @@ from prefect.cache_policies import NO_CACHE
 
 from pressdiff.settings import Settings
 from tasks.schedule.revisit import RevisitPolicy, SiteStats, next_check, record_check
-from tasks.steps.fetch import expand_sources
+from tasks.steps.fetch import expand
 from tasks.steps.load import warehouse
 from tasks.web.links import Link
 from warehouse import store, tracking
@@ -101,7 +101,7 @@ def poll_sources(db: str, run_id: str, settings: Settings, force: bool) -> tuple
     pages = [(s.uri, None, None) for s in sources if s.kind == "page"]
     found, rejects = tracking.track(con, pages, None, now), []
     for source in (s for s in sources if s.kind != "page"):
-        expanded = expand_sources.fn(db, [source.uri], run_id, settings, follow_feeds=True)
+        expanded = expand(db, [source.uri], run_id, settings, follow_feeds=True)
         links = [(ln.url, ln.title, _when(ln.published_at)) for ln in expanded.links]
         found += tracking.track(con, links, source.source_id, now)
         rejects += expanded.rejects

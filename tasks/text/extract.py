@@ -16,8 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from functools import partial
 
 import trafilatura
@@ -32,6 +31,7 @@ from tasks.inputs.warc import WarcCapture, iter_warc
 from tasks.records import Article, Document, InputRef, Reject, Sighting, pickles_by_fields
 from tasks.steps.workers import kill, pool
 from tasks.text.datelines import lift_dateline, split_header
+from tasks.text.dates import parse_datetime
 from tasks.text.segment import split_paragraphs, split_sentences
 from tasks.text.typography import comparison_form, text_hash, words
 from tasks.web.urls import canonical_url, http_url, site_of
@@ -79,26 +79,6 @@ MAX_TAGS = 100_000
 # (a 1 MB file of 500,000 bad lines made 500,000 rows and held 220 MB).
 MAX_REJECTS_PER_INPUT = 1_000
 SECONDS_PER_PAGE = 60  # a page taking longer is rejected (extraction processes only)
-
-
-def parse_datetime(value: str | None) -> datetime | None:
-    """An aware UTC datetime from ISO 8601 or RFC 2822 text; None when it is neither, or
-    when its UTC time falls outside the years 1-9999 (`9999-12-31T23:59:59-14:00`): the
-    date is dropped, the article kept."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        dt = datetime.fromisoformat(value)
-    except ValueError:
-        try:
-            dt = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError, OverflowError):
-            return None
-    try:
-        return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
-    except OverflowError:
-        return None
 
 
 class PageTimeout(BaseException):

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pressdiff.errors import InputError
-from tasks.inputs.detect import detect_kind, gunzip
+from tasks.inputs.decode import gunzip
+from tasks.inputs.detect import detect_kind
 from tasks.records import Reject
 from tasks.web.feeds import read_feed
 from tasks.web.sitemaps import parse_sitemap

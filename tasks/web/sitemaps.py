@@ -18,8 +18,8 @@ from typing import Any
 from lxml import etree
 
 from pressdiff.errors import InputError
-from tasks.inputs.detect import gunzip
-from tasks.web.feeds import parse_timestamp
+from tasks.inputs.decode import gunzip
+from tasks.text.dates import parse_datetime
 from tasks.web.urls import http_url
 
 KINDS = {"urlset": "urlset", "sitemapindex": "index"}
@@ -106,9 +106,9 @@ def _entry(element: Any) -> SitemapEntry | None:
     news_fields = _child_texts(news) if news is not None else {}
     return SitemapEntry(
         url=url,
-        lastmod=parse_timestamp(fields.get("lastmod")),
+        lastmod=parse_datetime(fields.get("lastmod")),
         title=news_fields.get("title"),
-        published_at=parse_timestamp(news_fields.get("publication_date")),
+        published_at=parse_datetime(news_fields.get("publication_date")),
     )
 
 

@@ -1,8 +1,16 @@
-"""One article, one URL: the canonical form pressdiff keys articles by.
+"""URLs, normalised for their two purposes: the URL fetched, and the article it is.
 
 courlan (trafilatura's URL library) normalises scheme, host case, default ports, query
-order and tracking parameters; on top, fragments go, AMP and mobile variants fold into the
-article they render.
+order and tracking parameters for both. Then:
+
+    fetchable_url   the URL as pressdiff fetches it and records it in `fetches`: the
+                    fragment dropped; BlockedURLError when it cannot be fetched at all
+                    (not http or https, no host, a bad port, over 8 KiB)
+    canonical_url   the URL pressdiff keys an article by: also AMP and mobile variants
+                    folded into the article they render
+
+`origin` is the unit of politeness and of robots.txt; `http_url` and `site_of` read URLs
+that come from pages and records.
 """
 
 from __future__ import annotations
@@ -10,12 +18,66 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit, urlunsplit
 
-from courlan import normalize_url
+import courlan
+
+from pressdiff.errors import BlockedURLError
+
+MAX_URL_LENGTH = 8192  # longer URLs are refused; servers commonly stop at 8 KiB
 
 _AMP_PATH = re.compile(r"(/amp/?|/amp\.html?)$")
 _AMP_SUFFIX = re.compile(r"\.amp(?=\.html?$)")
 _AMP_QUERY = re.compile(r"(^|&)(amp|outputType=amp)(=[^&]*)?(?=&|$)")
 _MOBILE_HOST = re.compile(r"^(m|mobile|amp)\.(?=[^.]+\.[^.]+)")  # not mobile.de itself
+
+
+def fetchable_url(url: str) -> str:
+    """`url` as pressdiff fetches and stores it; BlockedURLError if it cannot be fetched."""
+    text = url.strip()
+    if len(text) > MAX_URL_LENGTH:
+        raise BlockedURLError(f"invalid URL: longer than {MAX_URL_LENGTH} characters")
+    check_url(text)
+    try:
+        normal = courlan.normalize_url(text)
+        return urlunsplit(urlsplit(normal)._replace(fragment=""))
+    except ValueError as exc:
+        raise BlockedURLError(f"invalid URL: {exc}") from exc
+
+
+def check_url(url: str) -> None:
+    """BlockedURLError unless `url` may be asked for: http or https, a host, a port that
+    is a number, at most MAX_URL_LENGTH characters (every redirect hop is checked too)."""
+    try:
+        parts = urlsplit(url)
+        check_scheme(parts.scheme, parts.hostname)
+        parts.port  # noqa: B018 -- raises ValueError when out of range
+    except ValueError as exc:
+        raise BlockedURLError(f"invalid URL: {exc}") from exc
+    if len(url) > MAX_URL_LENGTH:
+        raise BlockedURLError(f"invalid URL: longer than {MAX_URL_LENGTH} characters")
+
+
+def recorded_url(url: str) -> str:
+    """`url` as the fetcher records it (unchanged when the fetcher would refuse it)."""
+    try:
+        return fetchable_url(url)
+    except BlockedURLError:
+        return url
+
+
+def check_scheme(scheme: str, host: str | None) -> None:
+    """BlockedURLError unless the URL is http or https with a host."""
+    if scheme.lower() not in ("http", "https"):
+        raise BlockedURLError(f"blocked: scheme {scheme or '(none)'} is not http or https")
+    if not host:
+        raise BlockedURLError("blocked: URL has no host")
+
+
+def origin(url: str) -> str:
+    """scheme://host:port, the unit of politeness and of robots.txt."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    host = f"[{parts.hostname}]" if ":" in (parts.hostname or "") else parts.hostname
+    return f"{parts.scheme}://{host}:{port}"
 
 
 def canonical_url(url: str) -> str:
@@ -24,7 +86,7 @@ def canonical_url(url: str) -> str:
     if not url.lower().startswith(("http://", "https://")):
         return url
     try:
-        url = normalize_url(url, strict=False)  # drops trackers, keeps article ids
+        url = courlan.normalize_url(url, strict=False)  # drops trackers, keeps article ids
         parts = urlsplit(url)
     except ValueError:  # courlan or urlsplit: `http://[::1`
         return url

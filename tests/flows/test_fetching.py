@@ -20,7 +20,7 @@ from pressdiff.cli import main
 from pressdiff.settings import Settings
 from tasks.inputs.warc import iter_warc, iter_warcs
 from tasks.records import Article, Document
-from tasks.steps.fetch import expand_sources
+from tasks.steps.fetch import expand as expand_step
 from tasks.steps.load import _connections as warehouse_connections
 from tasks.steps.load import close_warehouse, warehouse
 from tasks.text.extract import extract_document
@@ -557,10 +557,11 @@ def test_sitemap_index_recursion_stops_at_the_source_limit(tmp_path, http_server
 
 
 def expand(db: Path, urls: list[str], run_id: str | None = None, **kw):
-    """`expand_sources` itself (no flow): what the sources lead to, and the rejects."""
+    """The step under `expand_sources` itself (no flow): what the sources lead to, and the
+    rejects."""
     try:
         run_id = run_id or uuid.uuid4().hex
-        return expand_sources.fn(str(db), urls, run_id, Settings(**(FAST | kw)))
+        return expand_step(str(db), urls, run_id, Settings(**(FAST | kw)))
     finally:
         close_warehouse(str(db))
 

@@ -32,9 +32,12 @@ import pytest
 
 import tasks.web.addresses as addresses
 from pressdiff.settings import Settings
-from tasks.steps.fetch import expand_sources
+from tasks.inputs.decode import decode_body
+from tasks.steps.fetch import expand
 from tasks.steps.load import close_warehouse
-from tasks.web.fetch import FetchPolicy, FetchResult, decode_body, fetch_many
+from tasks.web.fetcher import fetch_many
+from tasks.web.policy import FetchPolicy
+from tasks.web.result import FetchResult
 from tests import hostile
 from tests.httpserver import (
     LocalServer,
@@ -536,7 +539,7 @@ def test_sources_that_never_end_are_cut_with_a_reject(
     before = len(site.requests)
     start_at = time.monotonic()
     try:
-        out = expand_sources.fn(db, [site.url(start)], uuid.uuid4().hex, settings)
+        out = expand(db, [site.url(start)], uuid.uuid4().hex, settings)
     finally:
         close_warehouse(db)
     seconds = time.monotonic() - start_at

@@ -6,8 +6,7 @@ import gzip
 
 import pytest
 
-from pressdiff.errors import InputError
-from tasks.inputs.detect import SNIFF_BYTES, detect_kind, gunzip
+from tasks.inputs.detect import SNIFF_BYTES, detect_kind
 from tests.conftest import corpus
 
 # What every file of ../shared/corpora/feeds and /warc is, as its SOURCE.txt describes it.
@@ -143,13 +142,3 @@ def test_content_wins_over_name() -> None:
     assert detect_kind(b"<!doctype html><title>x</title>", "feed.xml", "application/rss+xml") == (
         "html"
     )
-
-
-def test_gunzip() -> None:
-    """Plain bytes pass through; every gzip member is inflated; bombs and junk are refused."""
-    assert gunzip(b"plain") == b"plain"
-    assert gunzip(gzip.compress(b"one ") + gzip.compress(b"two")) == b"one two"
-    with pytest.raises(InputError, match="too large: inflates beyond 100 bytes"):
-        gunzip(gzip.compress(b"x" * 1000), max_bytes=100)
-    with pytest.raises(InputError, match="unreadable gzip"):
-        gunzip(gzip.compress(b"x" * 1000)[:20])

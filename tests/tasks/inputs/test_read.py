@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pressdiff.errors import InputError
-from tasks.inputs.read import decode, format_of, read_ref
+from tasks.inputs.read import read_ref
 from tasks.records import Document, InputRef, Reject
 
 NAMES = "text, body, content, article, articleBody, maintext, html, raw_html, content_html"
@@ -263,16 +262,6 @@ def test_latin1_text_is_decoded(tmp_path: Path, text: str) -> None:
     assert read(path, "text") == [text_doc(path, text)]
 
 
-def test_decode_raises_input_error_on_nul_bytes() -> None:
-    with pytest.raises(InputError) as info:
-        decode(b"text\x00more")
-    assert (info.value.reason, info.value.detail, str(info.value)) == (
-        "binary",
-        "the file contains NUL bytes; it is not text",
-        "binary: the file contains NUL bytes; it is not text",
-    )
-
-
 # ---------------------------------------------------------------- fetched bytes and formats
 
 
@@ -312,30 +301,6 @@ def test_fetched_html_is_not_decoded() -> None:
             html=body,  # type: ignore[arg-type]
         )
     ]
-
-
-@pytest.mark.parametrize(
-    ("name", "fmt"),
-    [
-        ("a.html", "html"),
-        ("a.HTM", "html"),
-        ("a.xhtml", "html"),
-        ("a.txt", "text"),
-        ("a.md", "text"),
-        ("a.json", "json"),
-        ("a.jsonl", "jsonl"),
-        ("a.ndjson", "jsonl"),
-        ("a.csv", "csv"),
-        ("a.csv.gz", "csv"),
-        ("a.TXT.GZ", "text"),
-        ("dir.v2/a.html.gz", "html"),
-        ("a.gz", None),
-        ("a.pdf", None),
-        ("README", None),
-    ],
-)
-def test_format_of(name: str, fmt: str | None) -> None:
-    assert format_of(name) == fmt
 
 
 # ---------------------------------------------------------------- hostile inputs (issue 18)

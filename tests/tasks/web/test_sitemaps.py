@@ -151,7 +151,7 @@ def test_entities_are_not_resolved() -> None:
         (b'<rss version="2.0"><channel/></rss>', "the root element is <rss>"),
         (b"", "unreadable XML"),
         (b"just some words", "no XML element found"),
-        (gzip.compress(b"x" * 10)[:12], "the data ends before the gzip stream"),
+        (gzip.compress(b"x" * 10)[:12], "Compressed file ended before the end-of-stream marker"),
     ],
 )
 def test_not_a_sitemap(body: bytes, detail: str) -> None:

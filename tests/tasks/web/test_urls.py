@@ -1,4 +1,5 @@
-"""Canonical URLs: one article, one URL, however it was linked."""
+"""URLs for their two purposes: as fetched (`fetchable_url`), and the article they are
+(`canonical_url`: one article, one URL, however it was linked)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tasks.web.urls import canonical_url, site_of
+from pressdiff.errors import BlockedURLError
+from tasks.web.urls import canonical_url, fetchable_url, origin, recorded_url, site_of
 
 A = "https://example.com/news/a"
 
@@ -177,3 +179,60 @@ def test_canonical_url_has_no_fragment_tracking_or_upper_case_host(url: str) -> 
     assert "#" not in canonical
     assert not any(t in canonical for t in ("utm_", "fbclid", "gclid"))
     assert not host.startswith(("m.", "mobile.", "amp."))
+
+
+# --- As fetched --------------------------------------------------------------------------------
+
+
+def test_fetchable_url() -> None:
+    assert (
+        fetchable_url("HTTPS://News.Example.COM:443/a?b=2&utm_campaign=x&a=1#frag")
+        == "https://news.example.com/a?a=1&b=2"
+    )
+
+
+_SEGMENT = st.text("abcdefghijklmnopqrstuvwxyz0123456789-._~%", max_size=8)
+
+
+@given(
+    host=st.from_regex(r"[a-z][a-z0-9]{0,8}(\.[a-z]{2,5}){1,2}", fullmatch=True),
+    path=st.lists(_SEGMENT, max_size=4),
+    query=st.dictionaries(st.sampled_from(["id", "page", "utm_source", "q", "ref"]), _SEGMENT),
+    fragment=_SEGMENT,
+)
+def test_normalize_url_is_idempotent(
+    host: str, path: list[str], query: dict[str, str], fragment: str
+) -> None:
+    url = f"https://{host}/{'/'.join(path)}?{'&'.join(f'{k}={v}' for k, v in query.items())}"
+    once = fetchable_url(f"{url}#{fragment}")
+    assert fetchable_url(once) == once
+    assert "#" not in once and "utm_source" not in once
+
+
+@pytest.mark.parametrize(
+    ("url", "error"),
+    [
+        ("ftp://files.example/a", "blocked: scheme ftp is not http or https"),
+        ("http:///a", "blocked: URL has no host"),
+        ("http://example.com:99999/a", "invalid URL: Port out of range 0-65535"),
+        ("http://example.com/" + "a" * 8192, "invalid URL: longer than 8192 characters"),
+    ],
+)
+def test_what_cannot_be_fetched(url: str, error: str) -> None:
+    """fetchable_url refuses with the row's error; recorded_url keeps such a URL as given."""
+    with pytest.raises(BlockedURLError) as caught:
+        fetchable_url(url)
+    assert str(caught.value) == error
+    assert recorded_url(url) == url
+
+
+def test_the_two_forms_differ_only_in_what_they_fold() -> None:
+    """An AMP page is fetched at its own URL, and is the article of its canonical one."""
+    amp = "https://m.example.com/news/a/amp?utm_source=x#top"
+    assert fetchable_url(amp) == "https://m.example.com/news/a/amp"
+    assert canonical_url(amp) == "https://example.com/news/a"
+
+
+def test_origin() -> None:
+    assert origin("https://Example.com/a?b") == "https://example.com:443"
+    assert origin("http://[::1]:8080/a") == "http://[::1]:8080"

@@ -1,4 +1,7 @@
-"""The fetcher against a real HTTP server on 127.0.0.1: every outcome is the right row."""
+"""The fetcher against a real HTTP server on 127.0.0.1: every outcome is the right row.
+
+The pieces it puts together have their own tests: test_urls, test_addresses, test_retries,
+test_snapshots, tests/tasks/inputs/test_decode."""
 
 from __future__ import annotations
 
@@ -7,29 +10,17 @@ import itertools
 import socket
 import zlib
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 import tasks.web.addresses as addresses
 from pressdiff import __version__
-from pressdiff.errors import NotFoundError, SetupError
-from tasks.web.fetch import (
-    DEFAULT_USER_AGENT,
-    FETCH_COLUMNS,
-    FetchPolicy,
-    FetchResult,
-    address_refusal,
-    decode_body,
-    detect_charset,
-    fetch_all,
-    fetch_many,
-    normalize_url,
-    parse_retry_after,
-)
+from tasks.inputs.decode import decode_body, detect_charset
+from tasks.web.fetcher import fetch_all, fetch_many
+from tasks.web.policy import DEFAULT_USER_AGENT, FetchPolicy
+from tasks.web.result import FETCH_COLUMNS, FetchResult
 from tasks.web.snapshots import SnapshotStore, content_hash
 from tests.httpserver import (
     LocalServer,
@@ -407,26 +398,6 @@ def test_missing_charset(http_server: LocalServer) -> None:
     assert [decode_body(r.body or b"", r.content_type) for r in results] == [FRENCH, FRENCH]
 
 
-@pytest.mark.parametrize(
-    ("body", "content_type", "codec"),
-    [
-        (b"\xef\xbb\xbfplain", None, "utf-8-sig"),
-        ("naïve".encode("utf-16"), None, "utf-16"),
-        (b"plain ascii", "text/html; charset=utf-8", "utf-8"),
-        (b"plain ascii", None, "utf-8"),
-        ("façade".encode("cp1252"), 'text/html; charset="windows-1252"', "cp1252"),
-        ("façade".encode("cp1252"), "text/html; charset=x-unknown", "cp1252"),
-        ('<meta charset="koi8-r">Москва'.encode("koi8-r"), "text/html", "koi8-r"),
-    ],
-)
-def test_detect_charset(body: bytes, content_type: str | None, codec: str) -> None:
-    assert detect_charset(body, content_type) == codec
-
-
-def test_decode_body_never_fails() -> None:
-    assert decode_body(b"caf\xc3", "text/plain; charset=utf-8").startswith("caf")
-
-
 # --- Robots ----------------------------------------------------------------------------------
 
 
@@ -508,30 +479,6 @@ def test_redirect_to_a_private_address_is_refused(
 
 
 @pytest.mark.parametrize(
-    ("address", "refusal"),
-    [
-        ("127.0.0.1", "blocked: loopback address 127.0.0.1"),
-        ("::1", "blocked: loopback address ::1"),
-        ("::ffff:127.0.0.1", "blocked: loopback address 127.0.0.1"),
-        ("0.0.0.0", "blocked: unspecified address 0.0.0.0"),
-        ("10.0.0.8", "blocked: private address 10.0.0.8"),
-        ("192.168.1.20", "blocked: private address 192.168.1.20"),
-        ("169.254.169.254", "blocked: link-local address 169.254.169.254"),
-        ("fe80::1%eth0", "blocked: link-local address fe80::1"),
-        ("224.0.0.251", "blocked: multicast address 224.0.0.251"),
-        ("100.64.0.1", "blocked: non-public address 100.64.0.1"),
-        ("2002:7f00:1::", "blocked: 6to4 address 2002:7f00:1::"),
-        ("2002:5db8:d70e::1", "blocked: 6to4 address 2002:5db8:d70e::1"),
-        ("3fff::1", "blocked: documentation address 3fff::1"),
-        ("93.184.215.14", None),
-        ("2606:4700::1111", None),
-    ],
-)
-def test_address_refusal(address: str, refusal: str | None) -> None:
-    assert address_refusal(address) == refusal
-
-
-@pytest.mark.parametrize(
     ("url", "error"),
     [
         ("ftp://files.example.invalid/a.html", "blocked: scheme ftp is not http or https"),
@@ -559,31 +506,6 @@ def test_urls_normalised_and_deduplicated(http_server: LocalServer) -> None:
     results = fetch_many(variants, FAST)
     assert [r.url for r in results] == [url]
     assert len(http_server.hits("/news/ferry")) == 1
-
-
-def test_normalize_url() -> None:
-    assert (
-        normalize_url("HTTPS://News.Example.COM:443/a?b=2&utm_campaign=x&a=1#frag")
-        == "https://news.example.com/a?a=1&b=2"
-    )
-
-
-_SEGMENT = st.text("abcdefghijklmnopqrstuvwxyz0123456789-._~%", max_size=8)
-
-
-@given(
-    host=st.from_regex(r"[a-z][a-z0-9]{0,8}(\.[a-z]{2,5}){1,2}", fullmatch=True),
-    path=st.lists(_SEGMENT, max_size=4),
-    query=st.dictionaries(st.sampled_from(["id", "page", "utm_source", "q", "ref"]), _SEGMENT),
-    fragment=_SEGMENT,
-)
-def test_normalize_url_is_idempotent(
-    host: str, path: list[str], query: dict[str, str], fragment: str
-) -> None:
-    url = f"https://{host}/{'/'.join(path)}?{'&'.join(f'{k}={v}' for k, v in query.items())}"
-    once = normalize_url(f"{url}#{fragment}")
-    assert normalize_url(once) == once
-    assert "#" not in once and "utm_source" not in once
 
 
 # --- Politeness ------------------------------------------------------------------------------
@@ -667,43 +589,6 @@ def test_async_api_with_async_callback(http_server: LocalServer) -> None:
 
 
 # --- Small pieces ----------------------------------------------------------------------------
-
-
-def test_parse_retry_after() -> None:
-    now = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
-    later = http_date((now + timedelta(seconds=90)).timestamp())
-    assert parse_retry_after("120") == 120.0
-    assert parse_retry_after(later, now=now) == 90.0
-    assert parse_retry_after(http_date(0), now=now) == 0.0
-    assert parse_retry_after("soon") is None
-    assert parse_retry_after(None) is None
-
-
-def test_snapshot_store_round_trip_and_dedupe(tmp_path: Path) -> None:
-    store = SnapshotStore(tmp_path)
-    digest = store.put(PAGE_BYTES)
-    assert digest == content_hash(PAGE_BYTES) and len(digest) == 64
-    path = store.path(digest)
-    assert path == tmp_path / digest[:2] / digest[2:4] / f"{digest}.gz"
-    mtime = path.stat().st_mtime_ns
-    assert store.put(PAGE_BYTES) == digest
-    assert path.stat().st_mtime_ns == mtime  # not rewritten
-    assert store.get(digest) == PAGE_BYTES
-    assert gzip.decompress(path.read_bytes()) == PAGE_BYTES
-    assert digest in store and store.put(b"") in store
-    assert [p.name for p in tmp_path.rglob("*") if p.name.startswith(".tmp")] == []
-
-
-def test_snapshot_store_errors(tmp_path: Path) -> None:
-    store = SnapshotStore(tmp_path)
-    with pytest.raises(NotFoundError, match="no snapshot"):
-        store.get("0" * 64)
-    with pytest.raises(NotFoundError, match="not a snapshot hash"):
-        store.get("../../etc/passwd")
-    digest = store.put(PAGE_BYTES)
-    store.path(digest).write_bytes(gzip.compress(b"tampered"))
-    with pytest.raises(SetupError, match="corrupt"):
-        store.get(digest)
 
 
 def test_sequence_route_repeats_its_last_response() -> None:
