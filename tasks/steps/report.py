@@ -11,6 +11,7 @@ from prefect.cache_policies import NO_CACHE
 
 from pressdiff.render import format_rows
 from tasks.steps.load import warehouse
+from warehouse.sqlfiles import run
 
 
 @dataclass(slots=True)
@@ -144,15 +145,7 @@ def post_webhooks(payloads: dict[str, dict], timeout: float = 10.0) -> dict[str,
 def publish_notable(db: str, run_id: str, webhooks: dict[str, str] | None = None) -> int:
     """Publish the run's notable changes (the notable_changes view): a Markdown artifact,
     and a JSON summary to each configured webhook whose rule matched."""
-    rows = (
-        warehouse(db)
-        .execute(
-            "SELECT url, rule, coalesce(detail, '') FROM notable_changes WHERE run_id = ? "
-            "ORDER BY url, rule",
-            [run_id],
-        )
-        .fetchall()
-    )
+    rows = run(warehouse(db), "run_notable_changes", [run_id]).fetchall()
     create_markdown_artifact(
         notable_markdown(run_id, rows),
         key="notable-changes",
