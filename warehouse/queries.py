@@ -5,14 +5,13 @@ from __future__ import annotations
 import duckdb
 
 from pressdiff.errors import NotFoundError
-from tasks.web.urls import canonical_url
 from warehouse.sqlfiles import run
 
 
-def resolve_article(con: duckdb.DuckDBPyConnection, ref: str) -> str:
+def resolve_article(con: duckdb.DuckDBPyConnection, ref: str, url: str) -> str:
     """The article id that `ref` (an article id, version id, URL, or the file of an article
-    without one) names."""
-    row = run(con, "resolve_article", {"ref": ref, "url": canonical_url(ref)}).fetchone()
+    without one) names; `url` is `ref` as a canonical URL (the caller canonicalises)."""
+    row = run(con, "resolve_article", {"ref": ref, "url": url}).fetchone()
     if row is None:
         raise NotFoundError(
             f"no article or version matches {ref!r}; list them with "
@@ -21,12 +20,13 @@ def resolve_article(con: duckdb.DuckDBPyConnection, ref: str) -> str:
     return row[0]
 
 
-def resolve_version(con: duckdb.DuckDBPyConnection, ref: str) -> str:
-    """The version id that `ref` names: a version id, else the latest version of an article."""
+def resolve_version(con: duckdb.DuckDBPyConnection, ref: str, url: str) -> str:
+    """The version id that `ref` names: a version id, else the latest version of an article
+    (`url`: `ref` as a canonical URL)."""
     row = con.execute("SELECT version_id FROM core.versions WHERE version_id = ?", [ref]).fetchone()
     if row:
         return row[0]
-    article_id = resolve_article(con, ref)
+    article_id = resolve_article(con, ref, url)
     return con.execute(
         "SELECT latest_version_id FROM articles WHERE article_id = ?", [article_id]
     ).fetchone()[0]
@@ -66,10 +66,10 @@ HISTORY_COLUMNS = (
 )
 
 
-def history(con: duckdb.DuckDBPyConnection, ref: str) -> tuple[str, list[tuple]]:
+def history(con: duckdb.DuckDBPyConnection, ref: str, url: str) -> tuple[str, list[tuple]]:
     """(url or source, rows) of one article's versions, newest first, with the counts of its
-    comparison to the version before (NULL for the first)."""
-    article_id = resolve_article(con, ref)
+    comparison to the version before (NULL for the first); `url`: `ref` as a canonical URL."""
+    article_id = resolve_article(con, ref, url)
     name = con.execute(
         "SELECT coalesce(url, source_key) FROM core.articles WHERE article_id = ?", [article_id]
     ).fetchone()[0]
@@ -82,12 +82,13 @@ def version_labels(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, 
     return {vid: (aid, label) for vid, aid, label in rows}
 
 
-def resolve_story(con: duckdb.DuckDBPyConnection, ref: str) -> str:
-    """The story id `ref` names: a story id, or an article URL/id/version id in a story."""
+def resolve_story(con: duckdb.DuckDBPyConnection, ref: str, url: str) -> str:
+    """The story id `ref` names: a story id, or an article URL/id/version id in a story
+    (`url`: `ref` as a canonical URL)."""
     row = con.execute("SELECT story_id FROM core.stories WHERE story_id = ?", [ref]).fetchone()
     if row:
         return row[0]
-    article_id = resolve_article(con, ref)
+    article_id = resolve_article(con, ref, url)
     row = con.execute("SELECT story_id FROM articles WHERE article_id = ?", [article_id]).fetchone()
     if row is None or row[0] is None:
         raise NotFoundError(f"{ref!r} is not part of a story (no near-duplicate was found)")
@@ -110,8 +111,9 @@ STORY_COLUMNS = (
 )
 
 
-def story(con: duckdb.DuckDBPyConnection, ref: str) -> tuple[tuple, list[tuple]]:
-    """(the story row, one row per member) for `pressdiff story`."""
-    story_id = resolve_story(con, ref)
+def story(con: duckdb.DuckDBPyConnection, ref: str, url: str) -> tuple[tuple, list[tuple]]:
+    """(the story row, one row per member) for `pressdiff story`; `url`: `ref` as a canonical
+    URL."""
+    story_id = resolve_story(con, ref, url)
     head = run(con, "story_head", [story_id]).fetchone()
     return head, run(con, "story_members_compared", {"story": story_id}).fetchall()

@@ -13,6 +13,7 @@ from pressdiff.errors import NotFoundError
 from tasks.records import Article, Document
 from tasks.text.extract import extract_document
 from tasks.text.typography import stable_id
+from tasks.web.urls import canonical_url
 from warehouse import queries
 from warehouse.connection import connect
 from warehouse.store import store_articles
@@ -41,6 +42,12 @@ def ferry(text: str, url: str | None = f"{URL}?utm_campaign=feed", key: str = "f
     result = extract_document(doc, min_words=5)
     assert isinstance(result, Article)
     return result
+
+
+def named(ref: str) -> tuple[str, str]:
+    """What a person typed and its canonical URL, as the CLI passes them (the warehouse
+    canonicalises nothing)."""
+    return ref, canonical_url(ref)
 
 
 def version_of(a: Article, article_id: str = ARTICLE_ID) -> str:
@@ -82,7 +89,7 @@ def test_history(revised: tuple) -> None:
         "n_moved",
         "title_changed",
     )
-    assert queries.history(con, f"{URL}?utm_source=x") == (
+    assert queries.history(con, *named(f"{URL}?utm_source=x")) == (
         URL,
         [
             (2, v2, LATER, None, 30, "Ferries cancelled", *(2, 1, 0, 0, 0, False)),
@@ -97,7 +104,7 @@ def test_history_of_an_article_without_url_shows_its_source_key(tmp_path: Path) 
     with connect(tmp_path / "w.duckdb") as con:
         store_articles(con, [a], "run1", T0)
         vid = version_of(a, stable_id("article", key))
-        assert queries.history(con, vid) == (
+        assert queries.history(con, *named(vid)) == (
             key,
             [(1, vid, T0, None, 29, "Ferries cancelled", *[None] * 6)],
         )
@@ -116,12 +123,12 @@ def test_history_of_an_article_without_url_shows_its_source_key(tmp_path: Path) 
 )
 def test_resolve_article(revised: tuple, ref: str) -> None:
     con, _, _ = revised
-    assert queries.resolve_article(con, ref) == ARTICLE_ID
+    assert queries.resolve_article(con, *named(ref)) == ARTICLE_ID
 
 
 def test_resolve_article_by_version_id(revised: tuple) -> None:
     con, v1, v2 = revised
-    assert (queries.resolve_article(con, v1), queries.resolve_article(con, v2)) == (
+    assert (queries.resolve_article(con, *named(v1)), queries.resolve_article(con, *named(v2))) == (
         ARTICLE_ID,
         ARTICLE_ID,
     )
@@ -129,9 +136,9 @@ def test_resolve_article_by_version_id(revised: tuple) -> None:
 
 def test_resolve_version(revised: tuple) -> None:
     con, v1, v2 = revised
-    assert queries.resolve_version(con, v1) == v1
-    assert queries.resolve_version(con, f"{URL}?utm_source=x") == v2
-    assert queries.resolve_version(con, ARTICLE_ID) == v2
+    assert queries.resolve_version(con, *named(v1)) == v1
+    assert queries.resolve_version(con, *named(f"{URL}?utm_source=x")) == v2
+    assert queries.resolve_version(con, *named(ARTICLE_ID)) == v2
     assert queries.previous_version(con, v2) == v1
 
 
@@ -156,7 +163,7 @@ def test_version_labels_name_the_article_its_number_and_when_it_was_seen(revised
 def test_an_article_in_no_story_has_none(revised: tuple) -> None:
     con, _, v2 = revised
     with pytest.raises(NotFoundError) as info:
-        queries.story(con, v2)
+        queries.story(con, *named(v2))
     assert str(info.value) == f"{v2!r} is not part of a story (no near-duplicate was found)"
 
 
@@ -165,7 +172,7 @@ def test_not_found(revised: tuple, ref: str) -> None:
     con, _, _ = revised
     for lookup in (queries.resolve_article, queries.resolve_version, queries.history):
         with pytest.raises(NotFoundError) as info:
-            lookup(con, ref)
+            lookup(con, *named(ref))
         assert str(info.value) == (
             f"no article or version matches {ref!r}; list them with "
             "'pressdiff sql \"select article_id, url from articles\"'"
