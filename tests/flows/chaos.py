@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from tests.conftest import ROOT, corpus
+from tests.helpers import ROOT, corpus
 
 VIEWS = sorted(
     p.stem for p in (ROOT / "warehouse" / "views").glob("*.sql") if not p.stem.startswith("zz")

@@ -11,13 +11,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.ingest import ingest
 from flows.maintenance import maintain
-from pressdiff.settings import Settings
 from tasks.records import Article, Document
 from tasks.steps.load import close_warehouse
 from tasks.text.extract import extract_document
-from tests.conftest import corpus
+from tests.helpers import corpus, run
 from warehouse import maintenance
 from warehouse.connection import connect
 from warehouse.store import store_articles
@@ -48,10 +46,7 @@ def from_the_corpora(tmp_path_factory: pytest.TempPathFactory, prefect) -> Path:
     republication) and the fundus re-crawls (articles in two dated versions)."""
     sources = [corpus("seeds"), corpus("fundus-recrawls")]
     db = tmp_path_factory.mktemp("corpora") / "w.duckdb"
-    try:
-        ingest(sources=[str(s) for s in sources], db=str(db), settings=Settings(workers=1))
-    finally:
-        close_warehouse(str(db))
+    run(sources, db, workers=1)
     return db
 
 

@@ -20,7 +20,7 @@ from tasks.records import InputRef
 from tasks.steps.dedupe import find_stories
 from tasks.steps.load import close_warehouse, store_batch
 from tasks.text.extract import process_refs
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from tests.small_texts import write_texts
 from warehouse import dedupe
 

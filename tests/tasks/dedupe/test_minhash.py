@@ -18,7 +18,7 @@ from tasks.records import Article, Document
 from tasks.text.extract import extract_document
 from tasks.text.segment import split_paragraphs, split_sentences
 from tasks.text.typography import comparison_form, text_hash, words
-from tests.conftest import corpus
+from tests.helpers import corpus
 from tests.tasks.republish import benchmark_bodies, republish
 from warehouse import dedupe
 from warehouse.connection import connect

@@ -24,7 +24,7 @@ from tasks.dedupe.stories import (
 from tasks.text.datelines import split_dateline, split_header
 from tasks.text.segment import split_paragraphs, split_sentences
 from tasks.text.typography import comparison_form
-from tests.conftest import corpus
+from tests.helpers import corpus
 from tests.tasks.republish import (
     allsides_articles,
     benchmark_bodies,

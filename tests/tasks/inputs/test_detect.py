@@ -8,7 +8,7 @@ import pytest
 
 from pressdiff.errors import InputError
 from tasks.inputs.detect import SNIFF_BYTES, detect_kind, gunzip
-from tests.conftest import corpus
+from tests.helpers import corpus
 
 # What every file of ../shared/corpora/feeds and /warc is, as its SOURCE.txt describes it.
 CORPUS_KINDS = {
