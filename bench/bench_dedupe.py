@@ -5,7 +5,7 @@ against datasketch.
 
 Part 1 runs both on the same documents in one process: the real bodies of
 ../shared/corpora (article-extraction-benchmark, fundus-news, trafilatura-eval, allsides)
-plus two generated republications of each real body (tests/tasks/republish.py). Both start
+plus two generated republications of each real body (bench/republish.py). Both start
 from what the warehouse stores (comparison forms; pressdiff's sentence route also reads the
 sentence rows, hashes included, that ingest wrote) and end with candidate pairs; datasketch
 is MinHash.bulk + MinHashLSH at the same num_perm and bands. Recall is the share of (body,
@@ -46,6 +46,13 @@ import numpy as np  # noqa: E402
 import pyarrow as pa  # noqa: E402
 from datasketch import MinHash, MinHashLSH  # noqa: E402
 
+from bench.republish import (  # noqa: E402
+    allsides_articles,
+    benchmark_bodies,
+    fundus_bodies,
+    republish,
+    trafilatura_bodies,
+)
 from pressdiff.settings import Settings  # noqa: E402
 from tasks.dedupe import minhash as mh  # noqa: E402
 from tasks.dedupe.stories import (  # noqa: E402
@@ -58,13 +65,6 @@ from tasks.dedupe.stories import (  # noqa: E402
 )
 from tasks.text.segment import split_paragraphs, split_sentences  # noqa: E402
 from tasks.text.typography import text_hash, words  # noqa: E402
-from tests.tasks.republish import (  # noqa: E402
-    allsides_articles,
-    benchmark_bodies,
-    fundus_bodies,
-    republish,
-    trafilatura_bodies,
-)
 from warehouse import dedupe  # noqa: E402
 from warehouse.connection import connect  # noqa: E402
 

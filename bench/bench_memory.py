@@ -2,7 +2,7 @@
 
     uv run python bench/bench_memory.py [--files 5000 50000] [--feed-items 100000]
 
-Generates, in a temporary folder, N small plain-text articles (tests/small_texts.py:
+Generates, in a temporary folder, N small plain-text articles (bench/small_texts.py:
 sentences built from word lists; one in ten is a near-duplicate of an earlier text: a
 copy with a sentence changed and its outlet's footer added, in another outlet's folder)
 and an RSS file of M items.
@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.small_texts import write_feed, write_texts  # noqa: E402
+from bench.small_texts import write_feed, write_texts  # noqa: E402
 
 
 def _tree_rss(root: int) -> int:

@@ -6,7 +6,7 @@ uninterrupted run of the same pages.
 Each trial ingests ~150 inputs (../shared/corpora: seeds, revisions written from them,
 fundus-news) through the real command line, kills the whole process group with SIGKILL at
 a random point, runs the same ingest again, and compares the warehouse with the
-uninterrupted one (tests/flows/chaos.py: every view's counts and content, duplicates,
+uninterrupted one (bench/crash_runs.py: every view's counts and content, duplicates,
 audits, work owed, runs left 'running'). Half the points are named phase boundaries
 (tasks/steps/pause_points.py, a random arrival), half a random time into the run.
 """
@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.flows import chaos
+from bench import crash_runs as chaos
 
 POINTS = ["store-batch", "store-written", "stories-indexed", "compare-written"]
 

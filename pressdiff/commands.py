@@ -23,6 +23,7 @@ from pressdiff.prefect_env import configure, start_server_early
 from pressdiff.render import counted, print_rows, progress_bar, safe_text, stage_listener
 from pressdiff.settings import get_settings
 from pressdiff.watchlist import parse_every
+from tasks.web.urls import canonical_url
 from warehouse import queries
 from warehouse.connection import connect
 from warehouse.reader import open_reader, run_read_only
@@ -198,7 +199,7 @@ def print_history(console: Console, db: str, ref: str, fmt: str = "table") -> No
     """Print the versions of one article, newest first: a table of what changed in each, or
     every count as `fmt` (json, csv, markdown, line) with the article's URL on each row."""
     with open_reader(db) as con:
-        url, rows = queries.history(con, ref)
+        url, rows = queries.history(con, ref, canonical_url(ref))
     if fmt != "table":
         print_rows(console, ("url", *queries.HISTORY_COLUMNS), [(url, *r) for r in rows], fmt)
         return
@@ -312,9 +313,10 @@ def diff(console: Console, db: str, a: str, b: str | None, fmt: str = "table") -
     from warehouse.comparisons import load_versions
 
     with open_reader(db) as con:
-        new_id = queries.resolve_version(con, b if b is not None else a)
+        new_ref = b if b is not None else a
+        new_id = queries.resolve_version(con, new_ref, canonical_url(new_ref))
         old_id = (
-            queries.resolve_version(con, a)
+            queries.resolve_version(con, a, canonical_url(a))
             if b is not None
             else queries.previous_version(con, new_id)
         )
@@ -355,7 +357,7 @@ def print_story(console: Console, db: str, ref: str, fmt: str = "table") -> None
     """Print one story: its original and every republication with what it cut and swapped
     (as `fmt`: one row per member with the story id, for json, csv, markdown and line)."""
     with open_reader(db) as con:
-        head, rows = queries.story(con, ref)
+        head, rows = queries.story(con, ref, canonical_url(ref))
     story_id, n_articles, n_sites, first, title, source, original_version = head
     if fmt != "table":
         print_rows(

@@ -7,22 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import corpus
+
 # Prefect stays offline and quiet in tests, with its home in a throwaway folder.
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-
-ROOT = Path(__file__).resolve().parents[1]
-CORPORA = Path(os.environ.get("PRESSDIFF_CORPORA", ROOT.parent / "shared" / "corpora"))
-
-
-def corpus(*parts: str) -> Path:
-    """A path inside ../shared/corpora; the test is skipped when it is absent."""
-    path = CORPORA.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"corpus not available: {path}")
-    return path
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import click
 import pytest
 
 from pressdiff.cli import cli, main
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 EXAMPLES = ROOT / "examples" / "articles"
 CONTRACT_COMMANDS = ["ingest", "sql", "history", "diff", "story", "watch", "run", "serve", "demo"]

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 ARTICLE = (
     "The harbour council voted on Monday to rebuild the old stone pier before winter. "

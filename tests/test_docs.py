@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from pressdiff.cli import main
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 EXAMPLES = ROOT / "examples" / "articles"
 CONTRACT = ROOT.parent / "shared" / "CONTRACT.md"

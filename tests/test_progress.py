@@ -10,8 +10,7 @@ from rich.console import Console
 from pressdiff import progress
 from pressdiff.commands import STAGES
 from pressdiff.render import progress_bar, stage_listener
-from tests.conftest import ROOT
-from tests.test_signals import Cli
+from tests.helpers import ROOT, Cli
 
 COUNT = re.compile(r"(?P<label>[a-z][a-z ]+?)\s+[━╸╺╾╼ ]*(?P<done>[\d,]+)(?:/(?P<total>[\d,]+))?\s")
 

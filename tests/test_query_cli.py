@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 WIRE = ROOT / "examples" / "articles" / "meridian-wire-ferry-strike.txt"
 # A sentence longer than the 200 columns piped output used to be cut at.

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 RECIPES = ROOT / "docs" / "recipes.md"
 SQL_BLOCK = re.compile(r"^## (?P<title>.+?)\n.*?```sql\n(?P<sql>.+?)```", re.S | re.M)

@@ -8,89 +8,21 @@ it, progress bar included), on a few hundred real pages of ../shared/corpora.
 from __future__ import annotations
 
 import os
-import pty
-import re
 import signal
-import subprocess
-import sys
-import threading
 import time
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from pressdiff.commands import STAGES
-from tests.conftest import ROOT, corpus
+from tests.helpers import ROOT, Cli, corpus
 
 pytestmark = pytest.mark.corpus
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 
 
 def pages() -> str:
     """About 290 real pages: a glob the CLI expands."""
     return str(corpus("trafilatura-eval", "eval") / "[0-4]*.html.gz")
-
-
-class Cli:
-    """`pressdiff ARGS` in its own session, stderr on a terminal, read as it comes."""
-
-    def __init__(self, args: list[str]) -> None:
-        master, slave = pty.openpty()
-        env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "PREFECT_HOME")}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "pressdiff.cli", *args],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=slave,
-            cwd=ROOT,
-            env={**env, "COLUMNS": "120", "TERM": "xterm"},
-            start_new_session=True,  # its own process group: what a terminal's Ctrl-C reaches
-        )
-        os.close(slave)
-        self.raw = b""
-        self.reader = threading.Thread(target=self._read, args=(master,), daemon=True)
-        self.reader.start()
-
-    def _read(self, fd: int) -> None:
-        while True:
-            try:
-                chunk = os.read(fd, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            self.raw += chunk
-        os.close(fd)
-
-    def text(self) -> str:
-        return ANSI.sub("", self.raw.decode("utf-8", "replace"))
-
-    def wait_for_stored(self, timeout: float = 900) -> None:
-        """Until the progress shows a stored batch and extraction of the next going on."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, self.text()
-            text = self.text()
-            if re.search(r"storing\b[^\n\r]*?\b[1-9]\d*/", text) and "extracting" in text:
-                return
-            time.sleep(0.2)
-        raise AssertionError(f"no batch stored within {timeout} s:\n{self.text()}")
-
-    def finish(self, timeout: float = 120) -> tuple[int, float, str]:
-        """(exit code, seconds it took, stderr lines that are not the progress bar)."""
-        t = time.monotonic()
-        self.proc.wait(timeout)
-        took = time.monotonic() - t
-        self.reader.join(10)
-        lines = [line.strip() for line in re.split(r"[\r\n]+", self.text())]
-        return self.proc.returncode, took, [line for line in lines if line and not _bar(line)]
-
-
-def _bar(line: str) -> bool:
-    """A line of the progress display: a stage's label, then its bar, count and times."""
-    shape = r"\s+[━╸╺╾╼ ]*[\d,]+(/[\d,]+)?\s"
-    return any(re.match(f"^{label}{shape}", line) for label in STAGES.values())
 
 
 def descendants(pid: int) -> dict[int, str]:

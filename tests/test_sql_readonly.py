@@ -20,7 +20,7 @@ import pytest
 
 from pressdiff.cli import main
 from pressdiff.errors import SetupError, UsageError
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from warehouse.reader import check_read_only, open_reader
 
 URL = "https://wire.example/harbour-timetable"

@@ -18,7 +18,7 @@ from rich.console import Console
 
 from pressdiff.cli import main
 from pressdiff.render import FORMATS, print_rows, safe_text, visible
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 HOSTILE = "[/bold] [link=https://evil.example]x[/link] \x1b]0;pwned\x07 \x1b[2J \x9b31m"
 SHOWN = "[/bold] [link=https://evil.example]x[/link] \\x1b]0;pwned\\x07 \\x1b[2J \\x9b31m"

@@ -12,8 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import ROOT
-from tests.flows.test_tick import PARAS, feed
+from tests.helpers import PARAS, ROOT, feed
 from tests.httpserver import Response, article, make_server
 
 

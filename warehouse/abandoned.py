@@ -8,6 +8,7 @@ from datetime import datetime
 import duckdb
 
 from pressdiff import processes
+from warehouse.sqlfiles import run
 
 
 def abandon_dead_runs(con: duckdb.DuckDBPyConnection, now: datetime) -> list[str]:
@@ -23,9 +24,5 @@ def abandon_dead_runs(con: duckdb.DuckDBPyConnection, now: datetime) -> list[str
         if pid is None or not processes.alive(processes.Process(pid, host, start))
     ]
     if dead:
-        con.execute(
-            "UPDATE core.runs SET status = 'abandoned', finished_at = ? "
-            "WHERE run_id IN (SELECT unnest(?::VARCHAR[]))",
-            [now, dead],
-        )
+        run(con, "runs_abandon", [now, dead])
     return dead

@@ -11,18 +11,12 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.sqlfiles import run
 from warehouse.transaction import transaction
 
 HERE = Path(__file__).parent
 MIGRATIONS = HERE / "migrations"
 VIEWS = HERE / "views"
-
-_LEDGER = """
-CREATE SCHEMA IF NOT EXISTS core;
-CREATE TABLE IF NOT EXISTS core.schema_migrations (
-    name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL
-)
-"""
 
 
 def available() -> list[Path]:
@@ -49,12 +43,13 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply pending migrations, then re-create every view. Returns what was applied."""
     todo = pending(con)
     if todo or not applied(con):
-        con.execute(_LEDGER)
+        run(con, "migrations_ledger")
     for path in todo:
         with transaction(con):
             con.execute(path.read_text())
             con.execute(
-                "INSERT INTO core.schema_migrations VALUES (?, ?)", [path.stem, datetime.now(UTC)]
+                "INSERT INTO core.schema_migrations (name, applied_at) VALUES (?, ?)",
+                [path.stem, datetime.now(UTC)],
             )
     create_views(con)
     return [p.stem for p in todo]

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 import duckdb
 import pyarrow as pa
 
+from warehouse.sqlfiles import run
+
 STORIES = "stories"  # a new version to match against the warehouse
 RELATIONS = ("revision", "republication")  # a pair of versions to compare
 
@@ -56,10 +58,11 @@ def owe(
     rows = _rows(kind, items)
     if not rows.num_rows:
         return
-    con.execute(
-        "INSERT INTO core.pending_work SELECT kind, version_id, new_version_id, ? FROM rows",
-        [run_id],
-    )
+    con.register("rows", rows)
+    try:
+        run(con, "pending_owe", [run_id])
+    finally:
+        con.unregister("rows")
 
 
 def settle(
@@ -69,11 +72,11 @@ def settle(
     done = _rows(kind, items)
     if not done.num_rows:
         return
-    con.execute(
-        """DELETE FROM core.pending_work p USING done d
-           WHERE p.kind = d.kind AND p.version_id = d.version_id
-             AND p.new_version_id IS NOT DISTINCT FROM d.new_version_id"""
-    )
+    con.register("done", done)
+    try:
+        run(con, "pending_settle")
+    finally:
+        con.unregister("done")
 
 
 def owed(con: duckdb.DuckDBPyConnection) -> Owed:

@@ -7,13 +7,11 @@ text is `docs/warehouse.md`, and a test keeps the two equal.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import duckdb
 
 from warehouse.migrate import migrate
+from warehouse.sqlfiles import run
 
-SQL = Path(__file__).parent / "sql"
 VIEW_COLUMNS = ("view", "columns", "description")
 COLUMN_COLUMNS = ("column", "type", "description")
 
@@ -28,12 +26,12 @@ def contract() -> duckdb.DuckDBPyConnection:
 
 def views(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     """(view, number of columns, description) for every view."""
-    return con.execute((SQL / "schema_views.sql").read_text()).fetchall()
+    return run(con, "schema_views").fetchall()
 
 
 def columns(con: duckdb.DuckDBPyConnection, view: str) -> list[tuple]:
     """(column, type, description) for every column of `view`; empty when there is no such view."""
-    return con.execute((SQL / "schema_columns.sql").read_text(), [view]).fetchall()
+    return run(con, "schema_columns", [view]).fetchall()
 
 
 def document(con: duckdb.DuckDBPyConnection) -> str:

@@ -82,10 +82,7 @@ def build(con: duckdb.DuckDBPyConnection) -> float:
     started = time.perf_counter()
     load_fts(con)
     con.execute(queries.text("search_index"))
-    con.execute(
-        "PRAGMA create_fts_index('search.docs', 'version_id', 'title', 'byline', 'text', "
-        "stemmer = 'porter', stopwords = 'none', strip_accents = 1, lower = 1, overwrite = 1)"
-    )
+    con.execute(queries.text("search_fts"))
     return time.perf_counter() - started
 
 

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import functools
-from pathlib import Path
 from typing import Any
 
 import duckdb
 
-SQL = Path(__file__).resolve().parents[2] / "warehouse" / "sql"
+from warehouse import sqlfiles
 
 
-@functools.cache
 def text(name: str) -> str:
     """The SQL of `warehouse/sql/web_{name}.sql`."""
-    return (SQL / f"web_{name}.sql").read_text()
+    return sqlfiles.text(f"web_{name}")
 
 
 def rows(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> list[dict[str, Any]]:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from tasks.steps.load import warehouse
-
-AUDITS = Path(__file__).resolve().parents[1] / "warehouse" / "audits"
+from warehouse import maintenance
 
 
 def audit_line(found: dict[str, int]) -> str:
@@ -25,16 +22,10 @@ def audit_line(found: dict[str, int]) -> str:
 @task(name="checkpoint", cache_policy=NO_CACHE)
 def checkpoint(db: str) -> None:
     """Fold the write-ahead log into the database file."""
-    warehouse(db).execute("CHECKPOINT")
+    maintenance.checkpoint(warehouse(db))
 
 
 @task(name="run-audits", cache_policy=NO_CACHE)
 def run_audits(db: str) -> dict[str, int]:
     """Each audit's count of bad rows (zero means healthy)."""
-    con = warehouse(db)
-    return {
-        p.stem: con.execute(
-            f"SELECT count(*) FROM ({p.read_text().rstrip().rstrip(';')})"
-        ).fetchone()[0]
-        for p in sorted(AUDITS.glob("*.sql"))
-    }
+    return maintenance.audit(warehouse(db))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
 import httpx
@@ -9,8 +10,8 @@ from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from pressdiff.render import format_rows
 from tasks.steps.load import warehouse
+from warehouse.sqlfiles import run
 
 
 @dataclass(slots=True)
@@ -104,15 +105,28 @@ def publish_summary(summary: RunSummary) -> None:
     )
 
 
+# Characters of an article's text that could steer a terminal or fool a reader: C0 controls
+# but tab and newline, DEL, C1, bidirectional overrides. Shown as escapes, as the CLI does.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _cell(text: str) -> str:
+    """Untrusted `text` as one Markdown table cell: escapes for control characters, `\\|`
+    for a pipe, a space for a line break."""
+    text = _CONTROL.sub(
+        lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text
+    )
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
 def notable_markdown(run_id: str, rows: list[tuple[str, str, str]]) -> str:
     """The run's notable changes (url, rule, detail) as Markdown."""
     lines = [f"# Notable changes in run `{run_id}`", ""]
     if not rows:
         return "\n".join([*lines, "No revision in this run matched a rule."])
-    table = format_rows(
-        ("article", "rule", "detail"), [(u, r, d[:200]) for u, r, d in rows], "markdown"
-    )
-    return "\n".join(lines) + "\n" + table
+    lines += ["| article | rule | detail |", "|---|---|---|"]
+    lines += [f"| {_cell(u)} | {_cell(r)} | {_cell(d[:200])} |" for u, r, d in rows]
+    return "\n".join(lines) + "\n"
 
 
 def webhook_payloads(
@@ -144,15 +158,7 @@ def post_webhooks(payloads: dict[str, dict], timeout: float = 10.0) -> dict[str,
 def publish_notable(db: str, run_id: str, webhooks: dict[str, str] | None = None) -> int:
     """Publish the run's notable changes (the notable_changes view): a Markdown artifact,
     and a JSON summary to each configured webhook whose rule matched."""
-    rows = (
-        warehouse(db)
-        .execute(
-            "SELECT url, rule, coalesce(detail, '') FROM notable_changes WHERE run_id = ? "
-            "ORDER BY url, rule",
-            [run_id],
-        )
-        .fetchall()
-    )
+    rows = run(warehouse(db), "run_notable_changes", [run_id]).fetchall()
     create_markdown_artifact(
         notable_markdown(run_id, rows),
         key="notable-changes",

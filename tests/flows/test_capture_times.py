@@ -12,9 +12,8 @@ import pytest
 
 from pressdiff.cli import main
 from tasks.inputs.crawl_index import parse_crawl_index
-from tests.conftest import corpus
-from tests.flows.test_edits import FERRY, URL
-from tests.flows.test_ingest import query, write
+from tests.helpers import FERRY, corpus, query, write
+from tests.helpers import FERRY_URL as URL
 
 pytestmark = pytest.mark.usefixtures("prefect")
 

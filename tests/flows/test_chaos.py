@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.flows import chaos
+from bench import crash_runs as chaos
+from tests.helpers import corpus
 
 pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 
@@ -26,7 +27,8 @@ def warehouses(tmp_path_factory):
     """The warehouse of an uninterrupted ingest, and the one killed at every point of
     KILL_POINTS in turn, each kill followed by a re-run; and what each run reported."""
     tmp = tmp_path_factory.mktemp("chaos")
-    files = chaos.pages(tmp / "revisions")
+    corpus("fundus-news")  # the test is skipped without the corpora
+    files = chaos.pages(tmp / "revisions", corpora=corpus("seeds").parent)
     whole, chaotic = tmp / "whole.duckdb", tmp / "chaotic.duckdb"
     outcomes = [chaos.ingest(whole, files)]
     for point in KILL_POINTS:

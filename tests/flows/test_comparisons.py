@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import corpus
-from tests.flows.test_ingest import query, run, write
+from tests.helpers import corpus, query, run, write
 
 pytestmark = pytest.mark.usefixtures("prefect")
 

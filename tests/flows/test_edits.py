@@ -7,31 +7,13 @@ tmp_path, and reads only the contract's views.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from pressdiff.cli import main
-from tests.flows.test_ingest import query, run, write
+from tests.helpers import FERRY, capture, query, run, write
+from tests.helpers import FERRY_URL as URL
 
 pytestmark = pytest.mark.usefixtures("prefect")
-
-URL = "https://harbour-news.example/2026/03/ferry-sunday"
-FERRY = [
-    "The mayor’s office said the ferry would run on Sunday as planned.",
-    "The crossing to the island takes about forty minutes in calm weather.",
-    "Tickets will be sold at the harbour office from eight in the morning.",
-    "The operator said it had hired two extra crew members for the weekend.",
-    "Islanders had asked for a Sunday service for more than three years.",
-]
-
-
-def capture(
-    folder: Path, name: str, seen: str, paragraphs: list[str], title: str = "Ferry"
-) -> Path:
-    """A plain-text capture of URL seen at `seen`."""
-    header = f"title: {title}\nurl: {URL}\nseen: {seen}\n\n"
-    return write(folder / name, header + "\n\n".join(paragraphs) + "\n")
 
 
 def test_spacing_invisible_marks_and_wordless_pieces_are_not_edits(tmp_path):

@@ -11,10 +11,7 @@ import duckdb
 import pytest
 
 from pressdiff.cli import main
-from tests.flows.test_edits import FERRY, capture
-from tests.flows.test_fetching import FAST, STORIES
-from tests.flows.test_fetching import run as fetch_run
-from tests.flows.test_ingest import query, run, write
+from tests.helpers import FAST, FERRY, STORIES, capture, fetch_run, query, run, write
 from tests.httpserver import LocalServer, Response, article
 from tests.httpserver import http_server as http_server  # the fixture
 

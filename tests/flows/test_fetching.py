@@ -26,9 +26,8 @@ from tasks.steps.load import close_warehouse, warehouse
 from tasks.text.extract import extract_document
 from tasks.web.snapshots import content_hash
 from tasks.web.urls import canonical_url
-from tests.conftest import corpus
-from tests.flows import test_ingest
-from tests.flows.test_ingest import query
+from tests.helpers import FAST, STORIES, corpus, query
+from tests.helpers import fetch_run as run
 from tests.httpserver import (
     LocalServer,
     Response,
@@ -47,67 +46,6 @@ from warehouse import tracking
 pytestmark = pytest.mark.usefixtures("prefect")
 
 # --- Pages and sources ----------------------------------------------------------------------
-
-STORIES = {
-    "pier": (
-        "Harbour council backs new pier",
-        "The harbour council of Wexmoor voted on Monday to rebuild the old stone pier before "
-        "the winter storms arrive.",
-        "Work will start in May and should take about five months, a council spokeswoman said, "
-        "and the fish market will stay open throughout.",
-        "Fishing crews welcomed the decision after two years of delays and three rejected plans.",
-    ),
-    "library": (
-        "Village library reopens after flood",
-        "The library in Ashcombe reopened its doors on Saturday, eleven months after the river "
-        "burst its banks and filled the reading room with mud.",
-        "Volunteers dried and catalogued nearly four thousand books by hand during the summer.",
-        "The head librarian said children's story hour would return next week.",
-    ),
-    "tram": (
-        "Tram line extension approved",
-        "Regional planners in Lorrich approved a two kilometre extension of the northern tram "
-        "line, linking the hospital to the central station.",
-        "Construction is expected to disrupt traffic on Mill Street for most of next year.",
-        "Shopkeepers asked for compensation while the road is closed to cars.",
-    ),
-    "orchard": (
-        "Frost threatens apple harvest",
-        "Growers across the Tansey valley lit braziers overnight as an unseasonal frost settled "
-        "over orchards already in blossom.",
-        "Early estimates suggest a third of the crop may be lost, the growers' cooperative said.",
-        "Cider makers warned that prices would rise by the autumn.",
-    ),
-    "choir": (
-        "Miners' choir celebrates centenary",
-        "A choir founded by coal miners in Penhallow a hundred years ago sang to a packed chapel "
-        "on Sunday evening.",
-        "Only two of its forty members ever worked underground, but the repertoire has barely "
-        "changed since the nineteen twenties.",
-        "A recording of the concert will be broadcast on local radio at Christmas.",
-    ),
-    "bridge": (
-        "Footbridge closed for repairs",
-        "Engineers closed the iron footbridge over the Dunmere canal after inspectors found "
-        "rust eating through two of its supporting beams.",
-        "Pedestrians face a detour of almost a mile through the industrial estate.",
-        "The county expects the repairs to cost more than half a million pounds.",
-    ),
-    "lighthouse": (
-        "Lighthouse keeper's cottage sold",
-        "The cottage beside the decommissioned Gullrock lighthouse sold at auction for twice "
-        "its guide price after a bidding war lasting forty minutes.",
-        "The buyer, who did not wish to be named, plans to open a small maritime museum there.",
-        "The lighthouse itself remains in the care of the coastal trust.",
-    ),
-    "market": (
-        "Farmers' market moves indoors",
-        "The weekly farmers' market in Brindle will move into the old corn exchange from next "
-        "month, ending thirty years of trading in the square.",
-        "Stallholders said the wind and rain had cost them customers every winter.",
-        "The town council will charge a reduced rent for the first year.",
-    ),
-}
 
 
 def page(slug: str, *extra: str) -> str:
@@ -138,14 +76,6 @@ def xml(body: str, content_type: str = "application/xml") -> Response:
 
 
 # --- Running and reading --------------------------------------------------------------------
-
-
-# for the local server: loopback allowed, no politeness delay
-FAST = {"allow_private": True, "host_delay": 0, "fetch_retries": 1, "workers": 0}
-
-
-def run(sources: list, db: Path, **kw):
-    return test_ingest.run(sources, db, **(FAST | kw))
 
 
 FETCH_ROW = """select url, final_url, status_code, error, bytes, etag, last_modified,

@@ -5,31 +5,12 @@ from __future__ import annotations
 import gzip
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 
-import duckdb
 import pytest
 
-from flows.ingest import ingest
-from pressdiff.settings import Settings
-from tasks.steps.load import close_warehouse
-from tests.conftest import corpus
+from tests.helpers import corpus, query, run, write
 
 pytestmark = pytest.mark.usefixtures("prefect")
-
-
-def run(sources: list[str], db: Path, **kw):
-    try:
-        settings = Settings(**kw)
-        return ingest(sources=[str(s) for s in sources], db=str(db), settings=settings)
-    finally:
-        close_warehouse(str(db))
-
-
-def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    with duckdb.connect(str(db), read_only=True) as con:
-        con.execute("SET TimeZone = 'UTC'")
-        return con.execute(sql, params or []).fetchall()
 
 
 def test_seeds_become_two_articles_and_a_rerun_adds_nothing(tmp_path, seeds):
@@ -72,12 +53,6 @@ def test_quote_style_does_not_leak_into_the_comparison_form(tmp_path, seeds):
            on a.sentence_hash = b.sentence_hash and a.version_id < b.version_id""",
     )
     assert shared[0][0] >= 5  # sentences differing only by quote style hash alike
-
-
-def write(path: Path, data: bytes | str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data.encode() if isinstance(data, str) else data)
-    return path
 
 
 ARTICLE = (

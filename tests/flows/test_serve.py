@@ -16,8 +16,7 @@ import duckdb
 import httpx
 import pytest
 
-from tests.conftest import ROOT
-from tests.flows.test_tick import PARAS, feed
+from tests.helpers import PARAS, ROOT, feed
 from tests.httpserver import Response, article, make_server
 
 

@@ -14,25 +14,11 @@ from flows.tick import tick
 from pressdiff.settings import Settings
 from tasks.steps.load import close_warehouse, warehouse
 from tasks.steps.schedule import tick_lock
+from tests.helpers import PARAS, feed
 from tests.httpserver import Response, article, make_server
 from warehouse import tracking
 
 pytestmark = pytest.mark.usefixtures("prefect")
-
-PARAS = [
-    "The river authority opened the new flood gates at Millbrook on Tuesday after four "
-    "years of work, the county council said in a statement.",
-    "The gates can hold back a surge two metres higher than the one that flooded the "
-    "lower town in 2019, engineers said.",
-    "About 3,200 homes lie behind the new defences, according to the council.",
-]
-
-
-def feed(base: str, *paths: str) -> str:
-    items = "".join(f"<item><title>Story {p}</title><link>{base}{p}</link></item>" for p in paths)
-    return (
-        f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
-    )
 
 
 def settings(**kw) -> Settings:

@@ -15,13 +15,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from bench.small_texts import write_texts
 from pressdiff.settings import Settings
 from tasks.records import InputRef
 from tasks.steps.dedupe import find_stories
 from tasks.steps.load import close_warehouse, store_batch
 from tasks.text.extract import process_refs
-from tests.conftest import ROOT
-from tests.small_texts import write_texts
+from tests.helpers import ROOT
 from warehouse import dedupe
 
 # Store and match `n` generated texts in batches of 200, as the ingest flow does; print the
@@ -34,7 +34,7 @@ from tasks.records import InputRef
 from tasks.steps.dedupe import find_stories
 from tasks.text.extract import process_refs
 from tasks.steps.load import close_warehouse, store_batch
-from tests.small_texts import write_texts
+from bench.small_texts import write_texts
 folder, db, n = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 write_texts(folder, n)
 refs = [InputRef(str(p), "text", path=str(p)) for p in sorted(folder.rglob("*.txt"))]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import ROOT
-from tests.flows.test_ingest import query, run
+from tests.helpers import ROOT, query, run
 
 pytestmark = pytest.mark.usefixtures("prefect")
 

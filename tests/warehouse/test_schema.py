@@ -9,7 +9,7 @@ import sys
 
 import duckdb
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from warehouse import schema
 from warehouse.connection import connect
 

@@ -9,11 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pressdiff.errors import NotFoundError
 from tasks.records import Article, Document, Reject
 from tasks.text.extract import TEXT_EXTRACTOR, extract_document
 from tasks.text.typography import stable_id
-from warehouse import queries
 from warehouse.connection import connect
 from warehouse.store import (
     StoreResult,
@@ -385,109 +383,6 @@ def test_store_result_add() -> None:
         revisions=[("a", "b")],
         new_version_ids=["a", "b"],
     )
-
-
-# ---------------------------------------------------------------- queries
-
-
-def test_history(revised: tuple) -> None:
-    con, v1, v2 = revised
-    assert queries.HISTORY_COLUMNS == (
-        "version_no",
-        "version_id",
-        "seen_at",
-        "valid_to",
-        "n_words",
-        "title",
-        "n_same",
-        "n_changed",
-        "n_added",
-        "n_removed",
-        "n_moved",
-        "title_changed",
-    )
-    assert queries.history(con, f"{URL}?utm_source=x") == (
-        URL,
-        [
-            (
-                2,
-                v2,
-                T0 + 2 * HOUR,
-                None,
-                35,
-                "Library to close",
-                *(2, 1, 0, 0, 0, True),
-            ),
-            (1, v1, T0, T0 + 2 * HOUR, 30, "Library to close", *[None] * 6),
-        ],
-    )
-
-
-def test_history_of_an_article_without_url_shows_its_source_key(
-    con: duckdb.DuckDBPyConnection, tmp_path: Path
-) -> None:
-    key = str(tmp_path / "story.txt")
-    a = article(url=None, source=key, key=key)
-    store_articles(con, [a], "run1", T0)
-    vid = stable_id("version", stable_id("article", key), a.text_hash)
-    assert queries.history(con, vid) == (
-        key,
-        [(1, vid, T0, None, 30, "Library to close", *[None] * 6)],
-    )
-
-
-@pytest.mark.parametrize(
-    "ref",
-    [
-        URL,
-        f"{URL}?utm_source=newsletter&utm_medium=email",
-        "HTTPS://NEWS.example.com/library#comments",
-        "https://m.news.example.com/library/amp",
-        "  https://news.example.com/library  ",
-        ARTICLE_ID,
-    ],
-)
-def test_resolve_article(revised: tuple, ref: str) -> None:
-    con, _, _ = revised
-    assert queries.resolve_article(con, ref) == ARTICLE_ID
-
-
-def test_resolve_article_by_version_id(revised: tuple) -> None:
-    con, v1, v2 = revised
-    assert (queries.resolve_article(con, v1), queries.resolve_article(con, v2)) == (
-        ARTICLE_ID,
-        ARTICLE_ID,
-    )
-
-
-def test_resolve_version(revised: tuple) -> None:
-    con, v1, v2 = revised
-    assert queries.resolve_version(con, v1) == v1
-    assert queries.resolve_version(con, f"{URL}?utm_source=x") == v2
-    assert queries.resolve_version(con, ARTICLE_ID) == v2
-    assert queries.previous_version(con, v2) == v1
-
-
-def test_previous_version_of_a_first_version(revised: tuple) -> None:
-    con, v1, _ = revised
-    with pytest.raises(NotFoundError) as info:
-        queries.previous_version(con, v1)
-    assert str(info.value) == (
-        f"version {v1} is its article's first; name two versions: "
-        "pressdiff diff OLD_VERSION_ID NEW_VERSION_ID"
-    )
-
-
-@pytest.mark.parametrize("ref", ["https://news.example.com/other", "0123456789abcdef", ""])
-def test_not_found(revised: tuple, ref: str) -> None:
-    con, _, _ = revised
-    for lookup in (queries.resolve_article, queries.resolve_version, queries.history):
-        with pytest.raises(NotFoundError) as info:
-            lookup(con, ref)
-        assert str(info.value) == (
-            f"no article or version matches {ref!r}; list them with "
-            "'pressdiff sql \"select article_id, url from articles\"'"
-        )
 
 
 # ---------------------------------------------------------------- local files renamed (issue 18.8)

@@ -3,7 +3,6 @@ and text carry a <script>, by the real CLI; and the real `pressdiff web` serving
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -15,10 +14,9 @@ import httpx
 import pytest
 
 from pressdiff.serve import free_port
-from tests.conftest import CORPORA, ROOT
+from tests.helpers import CORPORA, ROOT, cli
 
 EXAMPLES = ROOT / "examples" / "articles"
-ARTIFACTS = Path(__file__).parent / "artifacts"
 XSS_TITLE = "<script>alert(1)</script> Harbour pilots <b>vote</b> on strike"
 XSS_TEXT = (
     f"title: {XSS_TITLE}\n"
@@ -29,18 +27,6 @@ XSS_TEXT = (
     "<script>alert(1)</script> The association said a walkout by pilots would close the "
     "port to cargo ships as well as ferries.\n"
 )
-
-
-def cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    """`pressdiff ARGS` as a subprocess, as a person would run it."""
-    return subprocess.run(
-        [sys.executable, "-m", "pressdiff.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        cwd=ROOT,
-        env={**os.environ, "PRESSDIFF_DB": ""},
-    )
 
 
 @pytest.fixture(scope="session")

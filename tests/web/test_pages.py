@@ -11,7 +11,7 @@ import pytest
 
 from pressdiff.web.app import RULES
 from pressdiff.web.diffs import Piece, words
-from tests.web.conftest import cli
+from tests.helpers import cli
 
 WIRE = "https://wire.example/world/porthaven-ferry-strike"
 ALTERNATE = re.compile(r'<link rel="alternate" type="application/atom\+xml" href="([^"]+)"')

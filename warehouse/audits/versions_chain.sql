@@ -1,4 +1,8 @@
--- Versions whose validity ends before it starts: the seen_at chain is broken.
-select version_id, article_id, valid_from, valid_to
-from versions
-where valid_to is not null and valid_to < valid_from
+-- Versions that break their article's chain: arrival numbers run 1, 2 ... n, none skipped (or used twice).
+select version_id, article_id, version_no, expected_no
+from (
+    select version_id, article_id, version_no,
+           row_number() over (partition by article_id order by version_no, version_id) as expected_no
+    from core.versions
+)
+where version_no <> expected_no

@@ -30,7 +30,7 @@ from tasks.records import Sentence
 from tasks.text.datelines import split_dateline, split_header
 from tasks.text.segment import split_paragraphs, split_sentences
 from tasks.text.typography import comparison_form, text_hash
-from tests.conftest import corpus
+from tests.helpers import corpus
 
 # ---------------------------------------------------------------- helpers
 

@@ -12,14 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.republish import benchmark_bodies, republish
 from tasks.dedupe import minhash as mh
 from tasks.dedupe.shingles import jaccard, shingles
 from tasks.records import Article, Document
 from tasks.text.extract import extract_document
 from tasks.text.segment import split_paragraphs, split_sentences
 from tasks.text.typography import comparison_form, text_hash, words
-from tests.conftest import corpus
-from tests.tasks.republish import benchmark_bodies, republish
+from tests.helpers import corpus
 from warehouse import dedupe
 from warehouse.connection import connect
 from warehouse.store import store_articles

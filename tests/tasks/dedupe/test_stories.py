@@ -10,6 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bench.republish import (
+    allsides_articles,
+    benchmark_bodies,
+    fundus_bodies,
+    republish,
+    trafilatura_bodies,
+)
 from tasks.dedupe import minhash as mh
 from tasks.dedupe.stories import (
     Candidate,
@@ -24,14 +31,7 @@ from tasks.dedupe.stories import (
 from tasks.text.datelines import split_dateline, split_header
 from tasks.text.segment import split_paragraphs, split_sentences
 from tasks.text.typography import comparison_form
-from tests.conftest import corpus
-from tests.tasks.republish import (
-    allsides_articles,
-    benchmark_bodies,
-    fundus_bodies,
-    republish,
-    trafilatura_bodies,
-)
+from tests.helpers import corpus
 
 DAY = datetime(2017, 2, 8, tzinfo=UTC)
 

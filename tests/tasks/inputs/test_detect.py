@@ -7,7 +7,7 @@ import gzip
 import pytest
 
 from tasks.inputs.detect import SNIFF_BYTES, detect_kind
-from tests.conftest import corpus
+from tests.helpers import corpus
 
 # What every file of ../shared/corpora/feeds and /warc is, as its SOURCE.txt describes it.
 CORPUS_KINDS = {

@@ -13,7 +13,7 @@ import pytest
 
 from tasks.inputs.discover import Plan, batched, is_url, not_an_article, plan_inputs
 from tasks.records import InputRef, Reject
-from tests.conftest import corpus
+from tests.helpers import corpus
 
 
 def ref(path: Path, fmt: str) -> InputRef:

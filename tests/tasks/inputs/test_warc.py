@@ -23,7 +23,7 @@ from pressdiff.errors import InputError
 from tasks.inputs.warc import WarcCapture, iter_warc, iter_warcs
 from tasks.records import InputRef, Reject
 from tasks.text.extract import read_and_extract
-from tests.conftest import corpus
+from tests.helpers import corpus
 
 GOVUK_FIRST = "BL-20140325121225068-00000-32090~opera~8443.warc.gz"
 GOVUK_SECOND = "BL-20140325122341434-00000-32090~opera~8443.warc.gz"

@@ -20,7 +20,7 @@ from tasks.text.extract import (
     process_refs,
 )
 from tasks.text.typography import comparison_form, text_hash, words
-from tests.conftest import corpus
+from tests.helpers import corpus
 
 WIRE = "000_b4ab9eb716f0ff46.txt"
 REPUBLICATION = "001_6f49e0fbfe08af1d.txt"

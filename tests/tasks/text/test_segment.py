@@ -20,7 +20,7 @@ from tasks.text.segment import (
     syntok_spans,
 )
 from tasks.text.typography import comparison_form, text_hash
-from tests.conftest import corpus
+from tests.helpers import corpus
 
 
 def sentence(sentence_no: int, paragraph_no: int, text: str) -> Sentence:

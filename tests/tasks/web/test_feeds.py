@@ -17,7 +17,7 @@ from tasks.inputs.detect import detect_kind
 from tasks.records import Reject
 from tasks.web.feeds import FeedEntry, advertised_feeds, parse_feed, read_feed
 from tasks.web.links import read_links
-from tests.conftest import corpus
+from tests.helpers import corpus
 
 
 def _corpus_feeds() -> list[Path]:

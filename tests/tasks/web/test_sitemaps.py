@@ -12,7 +12,7 @@ import pytest
 from pressdiff.errors import InputError
 from tasks.inputs.detect import detect_kind
 from tasks.web.sitemaps import Sitemap, SitemapEntry, parse_sitemap
-from tests.conftest import corpus
+from tests.helpers import corpus
 
 _URL_LOC = re.compile(rb"<url>.*?<loc>\s*(.*?)\s*</loc>", re.S)
 

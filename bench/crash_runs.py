@@ -1,4 +1,4 @@
-"""Crash runs for tests/flows/test_chaos.py and bench/chaos.py: ingest real pages through
+"""Crash runs for bench/chaos.py and tests/flows/test_chaos.py: ingest real pages through
 the real command line, kill it with SIGKILL (the whole process tree: the command,
 Prefect's server, the extraction processes at once, as a power cut would) at a chosen point, run
 it again, and describe the resulting warehouse so that two can be compared."""
@@ -15,7 +15,8 @@ from pathlib import Path
 
 import duckdb
 
-from tests.conftest import ROOT, corpus
+ROOT = Path(__file__).resolve().parents[1]
+CORPORA = Path(os.environ.get("PRESSDIFF_CORPORA", ROOT.parent / "shared" / "corpora"))
 
 VIEWS = sorted(
     p.stem for p in (ROOT / "warehouse" / "views").glob("*.sql") if not p.stem.startswith("zz")
@@ -48,13 +49,13 @@ CONTENT = {
 }
 
 
-def pages(folder: Path, n_news: int = 125) -> list[str]:
+def pages(folder: Path, n_news: int = 125, corpora: Path = CORPORA) -> list[str]:
     """About 150 inputs that make versions, revisions and a story, and that a re-run
     leaves alone: revisions written into `folder` (three wire texts from the seeds, each in
     two dated versions), the seed pair (a republication), and `n_news` fundus news pages.
     (Undated versions of one URL in one ingest, the fundus re-crawls and fundus-news's two
     taz pages, are left out: a re-run reads them again as reverts, killed or not.)"""
-    seeds = sorted(corpus("seeds").glob("*.txt"))
+    seeds = sorted((corpora / "seeds").glob("*.txt"))
     wire = seeds[0].read_text().splitlines()
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -69,7 +70,9 @@ def pages(folder: Path, n_news: int = 125) -> list[str]:
             path.write_text(head + "\n".join(body) + "\n")
             written.append(str(path))
     news = sorted(
-        str(p) for p in corpus("fundus-news").rglob("*.html.gz") if not p.name.startswith("Taz_")
+        str(p)
+        for p in (corpora / "fundus-news").rglob("*.html.gz")
+        if not p.name.startswith("Taz_")
     )
     return written + [str(p) for p in seeds] + news[:n_news]
 
