@@ -65,6 +65,8 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import attrgetter
 from typing import Literal
 
 import numpy as np
@@ -100,6 +102,7 @@ _BARE_DATELINE = re.compile(
 _LEADING_DASH = re.compile(r"^[:\-]+\s+")
 _CONTENT_WORD = re.compile(r"[^\W_]{4,}")  # a word of 4+ letters or digits, whole
 _PUNCTUATION = str.maketrans(dict.fromkeys("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", " "))
+_WORD = re.compile(r"[^\s!-/:-@\[-`{-~]+")  # what is left between spaces and _PUNCTUATION
 # Sentences that might be boilerplate or open with a dateline (a word in capitals, a place
 # before an agency in brackets, or the dash a split-off dateline left behind): one scan over
 # the openings of all sentences finds them, so the full checks run on a few sentences only.
@@ -227,7 +230,9 @@ class _Side:
     def words(self, i: int) -> list[str]:
         """The words of sentence `i` that similarity is measured on (punctuation dropped)."""
         if (found := self._words.get(i)) is None:
-            found = self._words[i] = self.keys[i].translate(_PUNCTUATION).split()
+            key = self.keys[i]  # `translate` is quick on ASCII only; the regex cuts alike
+            words = key.translate(_PUNCTUATION).split() if key.isascii() else _WORD.findall(key)
+            found = self._words[i] = words
         return found
 
     @classmethod
@@ -245,7 +250,8 @@ class _Side:
             aside = furniture_indices(norms, openings)
         else:  # furniture is a matter of the text alone: scan only what `like` has not
             openings = None
-            fresh = [k for k, s in enumerate(sentences) if s.hash not in like.given]
+            given = like.given
+            fresh = [k for k, s in enumerate(sentences) if s.hash not in given]
             aside = {fresh[k] for k in furniture_indices([norms[k] for k in fresh])}
         if furniture:
             aside.update(k for k, s in enumerate(sentences) if s.hash in furniture)
@@ -259,7 +265,8 @@ class _Side:
         if like is None:
             suspects = _suspects(side.keys, openings)
         else:
-            fresh = [k for k, h in enumerate(hashes) if h not in like.given]
+            if aside:  # else `fresh` is still right
+                fresh = [k for k, h in enumerate(hashes) if h not in like.given]
             suspects = {fresh[k] for k in _suspects([side.keys[k] for k in fresh])}
             if like.flagged:
                 suspects.update(k for k, h in enumerate(hashes) if h in like.flagged)
@@ -351,6 +358,13 @@ def _similarities(olds: list[list[str]], news: list[list[str]]) -> np.ndarray:
 
 def _ordered_pairs(sim: np.ndarray, floor: float) -> list[tuple[int, int]]:
     """Non-crossing pairs, best first, each at least `floor` similar."""
+    if sim.size <= 64:  # numpy's calls cost more than a small matrix's scan in Python
+        return _ordered_pairs_small(sim.tolist(), float(sim.dtype.type(floor)))
+    return _ordered_pairs_numpy(sim, floor)
+
+
+def _ordered_pairs_numpy(sim: np.ndarray, floor: float) -> list[tuple[int, int]]:
+    """`_ordered_pairs` with numpy's `argmax`: quicker on large matrices."""
     pairs: list[tuple[int, int]] = []
     stack = [(0, sim.shape[0], 0, sim.shape[1])]
     while stack:
@@ -367,12 +381,36 @@ def _ordered_pairs(sim: np.ndarray, floor: float) -> list[tuple[int, int]]:
     return sorted(pairs)
 
 
+def _ordered_pairs_small(sim: list[list[float]], floor: float) -> list[tuple[int, int]]:
+    """`_ordered_pairs` on a matrix as lists: the first best in row order, as `argmax`.
+    `floor` is in the matrix's precision, so comparisons come out as numpy's would."""
+    pairs: list[tuple[int, int]] = []
+    stack = [(0, len(sim), 0, len(sim[0]) if sim else 0)]
+    while stack:
+        r0, r1, c0, c1 = stack.pop()
+        if r0 >= r1 or c0 >= c1:
+            continue
+        best, r, c = -1.0, r0, c0
+        for i in range(r0, r1):
+            row = sim[i]
+            top = max(row[c0:c1])
+            if top > best:
+                best, r, c = top, i, row.index(top, c0, c1)
+        if best < floor:
+            continue
+        pairs.append((r, c))
+        stack += [(r0, r, c0, c), (r + 1, r1, c + 1, c1)]
+    return sorted(pairs)
+
+
 def _grow(
-    one: list[str], many: list[list[str]], first: int, free: set[int]
+    one: list[str], many: list[list[str]], first: int, free: set[int], best: float
 ) -> tuple[list[int], float]:
-    """Absorb free neighbours of `many[first]` while the joined text gets closer to `one`."""
+    """Absorb free neighbours of `many[first]` while the joined text gets closer to `one`
+    (`best`: the similarity of `one` and `many[first]`)."""
     members = [first]
-    best = fuzz.ratio(one, many[first]) / 100.0
+    if not free:
+        return members, best
     grown = True
     while grown:
         grown = False
@@ -400,15 +438,21 @@ def _gap_links(
     otoks = [old.words(i) for i in olds]
     ntoks = [new.words(j) for j in news]
     if len(olds) == len(news) == 1:  # the common case: one sentence edited in place
-        pairs = [(0, 0)] if fuzz.ratio(otoks[0], ntoks[0]) >= change * 100 else []
+        first = fuzz.ratio(otoks[0], ntoks[0])
+        pairs = [(0, 0)] if first >= change * 100 else []
+        ratios = {(0, 0): first / 100.0}
     else:
         pairs = _ordered_pairs(_similarities(otoks, ntoks), change)
+        ratios = {(r, c): fuzz.ratio(otoks[r], ntoks[c]) / 100.0 for r, c in pairs}
     free_old = set(range(len(olds))) - {r for r, _ in pairs}
     free_new = set(range(len(news))) - {c for _, c in pairs}
     links = []
     for r, c in pairs:
-        split, s_split = _grow(otoks[r], ntoks, c, free_new)
-        merge, s_merge = _grow(ntoks[c], otoks, r, free_old) if len(split) == 1 else ([r], 0.0)
+        pair = ratios[r, c]
+        split, s_split = _grow(otoks[r], ntoks, c, free_new, pair)
+        merge, s_merge = (
+            _grow(ntoks[c], otoks, r, free_old, pair) if len(split) == 1 else ([r], 0.0)
+        )
         rs, cs, score = ([r], split, s_split) if len(split) > 1 else (merge, [c], s_merge)
         only_spacing = len(rs) == len(cs) == 1 and _same_tokens(
             old.keys[olds[r]], new.keys[news[c]]
@@ -668,10 +712,21 @@ def _rows(pairing: _Pairing, old: _Side, new: _Side) -> list[SentenceEdit]:
 
 
 def _same_rows(olds: list[Sentence], news: list[Sentence]) -> list[SentenceEdit]:
-    return [
-        SentenceEdit("same", o.sentence_no, n.sentence_no, o.text, n.text, 1.0)
-        for o, n in zip(olds, news, strict=True)
-    ]
+    # `map` over the constructor: most rows are these, and a comprehension costs more
+    return list(
+        map(
+            SentenceEdit,
+            repeat("same"),
+            map(_NO, olds),
+            map(_NO, news),
+            map(_TEXT, olds),
+            map(_TEXT, news),
+            repeat(1.0, len(olds)),
+        )
+    )
+
+
+_NO, _TEXT = attrgetter("sentence_no"), attrgetter("text")
 
 
 def align(
