@@ -5,35 +5,10 @@ NewsEdits taxonomy (Spangher et al., NAACL 2022): 'same', 'changed' (an edit), '
 addition), 'removed' (a deletion) and 'moved' (a refactor). `compare(...)` adds the overlap
 measures and the phrase edits; revisions and republications both go through it.
 
-How sentences are matched, cheapest evidence first, so that similarity is only ever
-measured between leftovers, never over the whole of a 300-sentence text:
-
-1. Noise is dropped from both sides: boilerplate lines (`is_boilerplate`: credit lines such as
-   "Reporting by ...; Editing by ...", "Copyright ...", "Our Standards: ...", a dateline or
-   agency tag alone on its line such as "WASHINGTON (AP)") get no row at all, wherever they
-   stand; a leading dateline ("ANKARA (Reuters) -", "ANKARA:", up to two in a row) is cut
-   from every sentence's comparison key (`comparison_key`). Typography is already folded in
-   `Sentence.norm`; paragraph numbers are ignored, so re-flowed paragraphs are not edits.
-2. Exact matches on the key's hash, anchored in order by the longest common subsequence of
-   the two hash lists (rapidfuzz's Indel opcodes, in C): these are 'same'. An exact match
-   left out of that in-order chain is 'moved'.
-3. Between consecutive anchors (a gap), the leftovers are paired by word similarity
-   (rapidfuzz's Indel ratio over the words, punctuation dropped; the gap's matrix only),
-   best pair first and in order, when similarity >= `change`: 'changed' (or 'same' when
-   only the spacing around punctuation differed).
-4. A sentence split in two (or more) is an old sentence paired with adjacent new sentences
-   whose concatenation is more similar to it than the first alone; it gives one 'changed'
-   row per new sentence, all sharing the old sentence number. A merge is the mirror: one
-   'changed' row per old sentence, all sharing the new sentence number.
-5. Leftovers from different gaps are paired when similarity >= `same`: 'moved' (with
-   similarity < 1 when the moved sentence was also edited). A character-level pass in C
-   (`rapidfuzz.process.cdist`) picks the candidates; words are compared for those only.
-6. Leftovers that are each other's best match by content-word overlap (|A & B| / max(|A|,
-   |B|) over words of 4+ letters that are not function words such as "said", two or more
-   shared) of at least `loose` (0.5) are 'changed': a sentence rewritten in place, or moved
-   and edited (then `moved` is true). A pair must be mutual best, so an unrelated
-   sentence is never paired.
-7. What is left is 'added' or 'removed'.
+How sentences are matched, cheapest evidence first, is `tasks.compare.pairing`'s docstring:
+noise dropped (`tasks.compare.noise`), exact matches in order, then changed, split and
+merged sentences within each gap, moves across gaps, loose pairs by content words, and what
+is left added or removed.
 
 Page furniture (`tasks.compare.furniture`: captions, credits, advertisement slots, rights footers,
 and each site's own boilerplate given as `furniture` hashes) takes no part in the pairing:
@@ -47,8 +22,7 @@ added and removed swap, splits become merges, and every tie is broken the same w
 Rows come in reading order of the new text; a removed sentence is placed right after the row
 of the old sentence that preceded it (at the top when none did).
 
-The steps live where their job is: `noise` (step 1, what is not prose), `pairing`
-(steps 2-7) and `phrases` (the word-level edits inside a pairing); this module turns a
+`tasks.compare.phrases` gives the word-level edits inside each pairing; this module turns a
 pairing into rows and a comparison.
 """
 
