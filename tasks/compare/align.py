@@ -32,8 +32,6 @@ from bisect import bisect_left
 from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import repeat
-from operator import attrgetter
 
 from tasks.compare.categories import categorize, summarize
 from tasks.compare.noise import Side
@@ -159,21 +157,10 @@ def _rows(pairing: Pairing, old: Side, new: Side) -> list[SentenceEdit]:
 
 
 def _same_rows(olds: list[Sentence], news: list[Sentence]) -> list[SentenceEdit]:
-    # `map` over the constructor: most rows are these, and a comprehension costs more
-    return list(
-        map(
-            SentenceEdit,
-            repeat("same"),
-            map(_NO, olds),
-            map(_NO, news),
-            map(_TEXT, olds),
-            map(_TEXT, news),
-            repeat(1.0, len(olds)),
-        )
-    )
-
-
-_NO, _TEXT = attrgetter("sentence_no"), attrgetter("text")
+    return [
+        SentenceEdit("same", o.sentence_no, n.sentence_no, o.text, n.text, 1.0)
+        for o, n in zip(olds, news, strict=True)
+    ]
 
 
 def align(
