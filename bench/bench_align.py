@@ -26,7 +26,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from tasks.compare.align import SentenceEdit, align, is_boilerplate
+from tasks.compare.align import SentenceEdit, align
+from tasks.compare.noise import is_boilerplate
 from tasks.records import Sentence
 from tasks.text.segment import split_paragraphs, split_sentences
 from tasks.text.typography import comparison_form, text_hash, words

@@ -9,7 +9,8 @@ from __future__ import annotations
 from rich.text import Text
 
 from pressdiff.render import visible
-from tasks.compare.align import Comparison, SentenceEdit, phrase_ops
+from tasks.compare.align import Comparison, SentenceEdit
+from tasks.compare.phrases import phrase_ops
 
 REMOVED = "red strike"
 INSERTED = "green"

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tasks.compare.align import Comparison, SentenceEdit, compare, phrase_ops
+from tasks.compare.align import Comparison, SentenceEdit, compare
+from tasks.compare.phrases import phrase_ops
 from tasks.text.typography import comparison_form
 from warehouse.comparisons import load_versions
 

@@ -37,7 +37,8 @@ from typing import TYPE_CHECKING
 from rapidfuzz.distance import Levenshtein
 
 if TYPE_CHECKING:
-    from tasks.compare.align import PhraseEdit, SentenceEdit
+    from tasks.compare.align import SentenceEdit
+    from tasks.compare.phrases import PhraseEdit
 
 LEVELS = ("minor", "substantive", "major")
 _CORRECTION = re.compile(

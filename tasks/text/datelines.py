@@ -48,6 +48,14 @@ _TITLECASE_DATELINE = re.compile(
 )
 
 
+# A dateline alone on its line, as a page sets it apart from the prose: "ANKARA (Reuters) -",
+# "WASHINGTON (AP)", "ANKARA:", "(Reuters) -"
+_BARE_AGENCY = r"\s*\((?:[A-Za-z][\w .&/-]{0,30})(?<!\.)\)\s*[:\-–—]*"
+_BARE_DATELINE = re.compile(
+    rf"^(?:{_PLACE}{_REGION}{_DAY}(?:{_BARE_AGENCY}|\s*[:\-–—]+)|{_BARE_AGENCY})$"
+)
+
+
 @dataclass(slots=True)
 class Header:
     """Fields found before the body of a plain-text article."""
@@ -83,6 +91,12 @@ def split_dateline(paragraph: str) -> tuple[str | None, str]:
     if not m or len(paragraph) - m.end() < 20:
         return None, paragraph
     return m.group("dateline").strip(), paragraph[m.end() :]
+
+
+def is_bare_dateline(line: str) -> bool:
+    """True when `line` is a dateline and nothing else (an agency tag alone counts)."""
+    m = _BARE_DATELINE.match(line)
+    return m is not None and (m["place"] is None or m["place"] == m["place"].upper())
 
 
 _CAPTION_WORDS = 8  # a paragraph of this many words or fewer, with no full stop, is a caption

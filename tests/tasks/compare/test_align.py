@@ -1,4 +1,4 @@
-"""Sentence alignment and phrase edits: the seed pair, properties, edge cases, real re-crawls."""
+"""Sentence alignment through its entry: the seed pair, properties, edge cases, re-crawls."""
 
 from __future__ import annotations
 
@@ -15,17 +15,9 @@ import trafilatura
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tasks.compare.align import (
-    PhraseEdit,
-    SentenceEdit,
-    align,
-    compare,
-    comparison_key,
-    is_boilerplate,
-    phrase_edits,
-    phrase_edits_for,
-    phrase_ops,
-)
+from tasks.compare.align import SentenceEdit, align, compare
+from tasks.compare.noise import comparison_key, is_boilerplate
+from tasks.compare.phrases import PhraseEdit, phrase_edits_for, phrase_ops
 from tasks.records import Sentence
 from tasks.text.datelines import split_dateline, split_header
 from tasks.text.segment import split_paragraphs, split_sentences
@@ -376,20 +368,6 @@ def test_boilerplate_only_change_is_no_edit() -> None:
     assert (result.jaccard, result.containment, result.phrases) == (1.0, 1.0, ())
 
 
-def test_is_boilerplate() -> None:
-    assert is_boilerplate("Reporting by A. Writer; Editing by B. Editor")
-    assert is_boilerplate("(Additional reporting by C. Writer in Ankara)")
-    assert is_boilerplate("Writing by D. Writer")
-    assert is_boilerplate("© 2017 Thomson Reuters")
-    assert is_boilerplate("ANKARA (Reuters) -")
-    assert is_boilerplate("WASHINGTON (AP)")
-    assert is_boilerplate("Our Standards: The Thomson Reuters Trust Principles.")
-    assert not is_boilerplate("Reporters were kept out of the building.")
-    assert not is_boilerplate("KIND OF SCARY")  # an all-capitals subheading is content
-    assert not is_boilerplate("(You can read it here.)")
-    assert not is_boilerplate(BODY[0])
-
-
 def test_typography_and_paragraph_reflow_are_not_edits() -> None:
     old = sentences([["He said “it’s over” — again.", BODY[0]], [BODY[1]]])
     new = sentences([['He said "it\'s over" - again.'], [BODY[0], BODY[1]]])
@@ -415,42 +393,6 @@ def test_title_changed() -> None:
     assert compare("It’s here", ss, "It's here", ss).title_changed is False
     assert compare("Old", ss, "New", ss).title_changed is True
     assert compare(None, ss, "New", ss).title_changed is True
-
-
-# ---------------------------------------------------------------- phrase edits
-
-
-def test_phrase_edits_keep_names_whole() -> None:
-    assert phrase_edits("the fight against Islamic State.", "the fight against Daesh.") == [
-        ("Islamic State", "Daesh")
-    ]
-
-
-def test_phrase_edits_deletion_and_insertion_carry_one_space() -> None:
-    assert phrase_edits("threatened by Islamist militants or", "threatened by militants or") == [
-        ("Islamist ", "")
-    ]
-    assert phrase_edits("said on Monday", "said late on Monday") == [("", "late ")]
-    assert phrase_edits("it said so", "it said") == [(" so", "")]
-
-
-def test_phrase_edits_punctuation_and_words() -> None:
-    assert phrase_edits("Erdogan's office, he said.", "Erdogan's office said.") == [(", he", "")]
-    assert phrase_edits("U.S.-led campaign", "U.S.-backed campaign") == [
-        ("U.S.-led", "U.S.-backed")
-    ]
-    assert phrase_edits("Same text.", "Same text.") == []
-    assert phrase_edits("", "New words.") == [("", "New words.")]
-
-
-def test_phrase_edits_several_spans() -> None:
-    assert phrase_edits(
-        "neutralising IS in Syria where IS declared",
-        "neutralising Daesh in Syria where Daesh declared",
-    ) == [
-        ("IS", "Daesh"),
-        ("IS", "Daesh"),
-    ]
 
 
 # ---------------------------------------------------------------- real re-crawls
@@ -496,11 +438,3 @@ def test_fundus_recrawls() -> None:
         (25, 25),
         (27, 27),
     }
-
-
-def test_phrase_edits_are_cut_from_the_text_as_published() -> None:
-    old = "The mayor’s “plan” — five days, he said."
-    new = 'The mayor\'s "plan" - seven days.'
-    assert phrase_edits(old, new) == [("five", "seven"), (", he said", "")]
-    # invisible characters are no tokens: deleting one is no edit
-    assert phrase_edits("a\u200b b c", "a b d") == [("c", "d")]

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.text.datelines import Header, lift_dateline, split_dateline, split_header
+from tasks.text.datelines import (
+    Header,
+    is_bare_dateline,
+    lift_dateline,
+    split_dateline,
+    split_header,
+)
 from tasks.text.segment import split_paragraphs
 
 BODY = "Officials said on Wednesday that the talks had gone well."
@@ -173,3 +179,27 @@ def test_a_dateline_is_lifted_after_caption_paragraphs(
     paragraphs: list[str], dateline: str | None, rest: list[str]
 ) -> None:
     assert lift_dateline(paragraphs) == (dateline, rest)
+
+
+# ---------------------------------------------------------------- a dateline alone
+
+
+@pytest.mark.parametrize(
+    ("line", "bare"),
+    [
+        ("ANKARA (Reuters) -", True),
+        ("WASHINGTON (AP)", True),
+        ("ANKARA:", True),
+        ("(Reuters) -", True),
+        ("WASHINGTON, Feb 8 (AP) —", True),
+        ("JANESVILLE, Wis. —", True),
+        ("MÜNCHEN (dpa) –", True),
+        ("Paris:", False),  # a place is written in capitals
+        ("WASHINGTON", False),  # a word in capitals with nothing after it is a heading
+        ("(You can read it here.)", False),  # a sentence in brackets is no agency
+        (f"ANKARA (Reuters) - {BODY}", False),
+    ],
+)
+def test_bare_dateline(line: str, bare: bool) -> None:
+    """A dateline with nothing after it, by the grammar of a leading one."""
+    assert is_bare_dateline(line) is bare

@@ -1,0 +1,169 @@
+"""What is not prose in a comparison: boilerplate lines and leading datelines.
+
+Boilerplate lines (`is_boilerplate`: credit lines such as "Reporting by ...; Editing by ...",
+"Copyright ...", "Our Standards: ...", a dateline or agency tag alone on its line such as
+"WASHINGTON (AP)") take no part in a comparison, wherever they stand; a leading dateline
+("ANKARA (Reuters) -", "ANKARA:", up to two in a row) is cut from every sentence's comparison
+key (`comparison_key`). The dateline grammar is `tasks.text.datelines`'. Page furniture
+(`tasks.compare.furniture`) is set aside too. `Side` is one side of a comparison so
+prepared: the sentences that take part, their keys and key hashes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from tasks.compare.furniture import furniture_indices, trie_pattern
+from tasks.records import Sentence
+from tasks.text.datelines import is_bare_dateline, split_dateline
+from tasks.text.typography import text_hash
+
+_BOILERPLATE = re.compile(
+    r"""^[(\[]?\s*(?:
+        (?:additional\s+)?(?:reporting|writing|editing|compiled|research|graphics?|photos?
+            |video|translation|production)(?:\s+and\s+\w+)?\s+by\b
+      | copyright\b | © | \(c\)\s*\d{4}
+      | our\s+standards\s*:
+      | all\s+rights\s+reserved
+    )""",
+    re.I | re.X,
+)
+_LEADING_DASH = re.compile(r"^[:\-]+\s+")
+_PUNCTUATION = str.maketrans(dict.fromkeys("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", " "))
+_WORD = re.compile(r"[^\s!-/:-@\[-`{-~]+")  # what is left between spaces and _PUNCTUATION
+# Sentences that might be boilerplate or open with a dateline (a word in capitals, a place
+# before an agency in brackets, or the dash a split-off dateline left behind): one scan over
+# the openings of all sentences finds them, so the full checks run on a few sentences only.
+_CAPITAL = "A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁΑ-Ω"  # Latin (with the mixed-case Extended-A), Cyrillic, Greek
+_AGENCY_CLOSE = re.compile(r"\) ?[:\-]")
+_CREDIT_WORDS = [
+    *("additional", "reporting", "writing", "editing", "compiled", "research", "graphic"),
+    *("graphics", "photo", "photos", "video", "translation", "production", "copyright"),
+    *("our", "all"),
+]
+_SUSPECT = re.compile(
+    rf"\n(?:[(\[©\-]|[{_CAPITAL}][{_CAPITAL}'.\-]|(?=[ARWECGPVTOarwecgpvto])"
+    rf"(?i:{trie_pattern(sorted(_CREDIT_WORDS))})\b)"
+)
+
+
+def is_boilerplate(norm: str) -> bool:
+    """True for a credit, copyright or standards line, or a bare dateline or agency tag."""
+    return bool(_BOILERPLATE.match(norm)) or is_bare_dateline(norm)
+
+
+def comparison_key(norm: str) -> str:
+    """`norm` without a leading dateline (or the dash a split-off dateline left behind)."""
+    head = norm[:80]
+    if ":" not in head and "-" not in head:
+        return norm  # every dateline ends in a colon or a dash
+    for _ in range(2):  # a republisher may put its own dateline before the wire's
+        dateline, norm = split_dateline(norm)
+        if dateline is None:
+            break
+    return _LEADING_DASH.sub("", norm).strip()
+
+
+def _openings(norms: list[str]) -> str:
+    """The first 48 characters of each, one a line: comparison forms never hold a newline."""
+    return "\n".join([norm[:48] for norm in norms])
+
+
+def _suspects(norms: list[str], openings: str | None = None) -> set[int]:
+    """Indices of the comparison forms that may be boilerplate or open with a dateline."""
+    text = "\n" + (_openings(norms) if openings is None else openings)
+    found: set[int] = set()
+    line = pos = 0
+    for m in _SUSPECT.finditer(text):  # a match starts at the newline before its sentence
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
+        found.add(line)
+    line = pos = 0
+    for m in _AGENCY_CLOSE.finditer(text):  # "Paris (AFP) -": a place in title case
+        line += text.count("\n", pos, m.start())  # each newline counted once
+        pos = m.start()
+        found.add(line - 1)
+    return found
+
+
+@dataclass(slots=True)
+class Side:
+    """The sentences of one side that take part, with their keys and key hashes."""
+
+    sentences: list[Sentence]
+    keys: list[str]
+    hashes: list[str]
+    given: set[str] = field(default_factory=set)  # hashes of every sentence given
+    flagged: set[str] = field(default_factory=set)  # hashes of those `_suspects` flagged
+    # what the flagged were found to be, by hash: None for boilerplate, else (key, key hash)
+    judged: dict[str, tuple[str, str] | None] = field(default_factory=dict)
+    furniture: list[Sentence] = field(default_factory=list)  # left out of the pairing
+    _words: dict[int, list[str]] = field(default_factory=dict)
+
+    def words(self, i: int) -> list[str]:
+        """The words of sentence `i` that similarity is measured on (punctuation dropped)."""
+        if (found := self._words.get(i)) is None:
+            key = self.keys[i]  # `translate` is quick on ASCII only; the regex cuts alike
+            words = key.translate(_PUNCTUATION).split() if key.isascii() else _WORD.findall(key)
+            found = self._words[i] = words
+        return found
+
+    @classmethod
+    def of(
+        cls,
+        sentences: Sequence[Sentence],
+        like: Side | None = None,
+        furniture: frozenset[str] = frozenset(),
+    ) -> Side:
+        """The side of `sentences`; those `like` also has are judged as they were there.
+        Page furniture (and sentences whose hash is in `furniture`) is set aside."""
+        norms = [s.norm for s in sentences]
+        if like is None:
+            openings: str | None = _openings(norms)
+            aside = furniture_indices(norms, openings)
+        else:  # furniture is a matter of the text alone: scan only what `like` has not
+            openings = None
+            given = like.given
+            fresh = [k for k, s in enumerate(sentences) if s.hash not in given]
+            aside = {fresh[k] for k in furniture_indices([norms[k] for k in fresh])}
+        if furniture:
+            aside.update(k for k, s in enumerate(sentences) if s.hash in furniture)
+        set_aside = [sentences[k] for k in sorted(aside)]
+        if aside:
+            sentences = [s for k, s in enumerate(sentences) if k not in aside]
+            norms = [s.norm for s in sentences]
+            openings = None
+        hashes = [s.hash for s in sentences]
+        side = cls(list(sentences), norms, hashes, set(hashes), furniture=set_aside)
+        if like is None:
+            suspects = _suspects(side.keys, openings)
+        else:
+            if aside:  # else `fresh` is still right
+                fresh = [k for k, h in enumerate(hashes) if h not in like.given]
+            suspects = {fresh[k] for k in _suspects([side.keys[k] for k in fresh])}
+            if like.flagged:
+                suspects.update(k for k, h in enumerate(hashes) if h in like.flagged)
+        side.flagged = {hashes[k] for k in suspects}
+        judged = side.judged
+        known = like.judged if like is not None else {}
+        for k in sorted(suspects, reverse=True):  # from the end: deleting keeps k in place
+            h = hashes[k]
+            if h in known:  # the same text, judged on the other side
+                verdict = judged[h] = known[h]
+            elif h in judged:
+                verdict = judged[h]
+            else:
+                norm = side.keys[k]
+                if is_boilerplate(norm):
+                    verdict = None
+                else:
+                    key = comparison_key(norm)
+                    verdict = (key, text_hash(key)) if key != norm else (norm, h)
+                judged[h] = verdict
+            if verdict is None:
+                del side.sentences[k], side.keys[k], side.hashes[k]
+            else:
+                side.keys[k], side.hashes[k] = verdict
+        return side

@@ -1,0 +1,27 @@
+"""Sentence pairing: its quick paths give what the general ones give."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tasks.compare.pairing import _ordered_pairs_numpy, _ordered_pairs_small
+
+# float32 values near the floors: 0.9 in float32 is just under 0.9 in float64
+_VALUES = [0.0, 0.25, 0.5, 0.5000001, 0.6, 0.89999, 0.9, 1.0]
+small_matrices = st.integers(1, 8).flatmap(
+    lambda cols: st.lists(
+        st.lists(st.sampled_from(_VALUES), min_size=cols, max_size=cols), min_size=1, max_size=8
+    )
+)
+
+
+@given(small_matrices, st.sampled_from([0.5, 0.6, 0.9]))
+@settings(max_examples=300, deadline=None)
+def test_small_matrix_pairs_as_numpy_would(matrix: list[list[float]], floor: float) -> None:
+    """The scan in Python picks the same pairs as numpy's argmax: ties to the first in row
+    order, and values compared with the floor in the matrix's own precision (float32)."""
+    sim = np.array(matrix, dtype=np.float32)
+    quick = _ordered_pairs_small(sim.tolist(), float(np.float32(floor)))
+    assert quick == _ordered_pairs_numpy(sim, floor)
