@@ -19,9 +19,9 @@ from pressdiff.settings import Settings
 from tasks.inputs.discover import batched
 from tasks.records import InputRef
 from tasks.steps.dedupe import find_stories
+from tasks.steps.extract import extract_batch
 from tasks.steps.fetch import fetch_articles
 from tasks.steps.load import compare_versions, owed_work, store_batch
-from tasks.text.extract import extract_batch
 from tasks.web.links import Link
 from warehouse.store import StoreResult
 

@@ -6,7 +6,6 @@ defaults below. Flows take the fields they need as typed parameters.
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from pathlib import Path
 
@@ -14,11 +13,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from pressdiff import __version__
-
-
-def cores() -> int:
-    """The CPU cores this machine has (the default number of extraction processes)."""
-    return os.cpu_count() or 1
+from tasks.steps.workers import cores
 
 
 class Settings(BaseSettings):
