@@ -17,16 +17,17 @@ from prefect.cache_policies import NO_CACHE
 from pressdiff import progress, stopping
 from tasks.records import Article, InputRef, Reject
 from tasks.steps.workers import cores, kill, pool
-from tasks.text.extract import cap_rejects, finish, process_refs
+from tasks.text.extract import ExtractSettings, cap_rejects, finish, process_refs
 
 _CHUNK = 4  # refs per worker round trip: small enough to balance, large enough to amortise
 
 
 @task(name="extract-batch", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=1)
 def extract_batch(
-    refs: list[InputRef], workers: int, max_bytes: int, min_words: int
+    refs: list[InputRef], workers: int, settings: ExtractSettings
 ) -> list[Article | Reject]:
-    """Read and extract a batch of inputs, in `workers` processes (0: in this process).
+    """Read and extract a batch of inputs as `settings` say, in `workers` processes (0: in
+    this process).
     Items that are not inputs (rejects and sightings from fetching) pass through.
 
     With fewer workers than cores, this process has a core to spare while they run
@@ -37,7 +38,10 @@ def extract_batch(
     refs = [r for r in refs if isinstance(r, InputRef)]
     chunks = [refs[i : i + _CHUNK] for i in range(0, len(refs), _CHUNK)]
     spare_core = 0 < workers < cores()
-    work = partial(process_refs, max_bytes=max_bytes, min_words=min_words, split=not spare_core)
+    min_words = settings.min_words
+    work = partial(
+        process_refs, max_bytes=settings.max_bytes, min_words=min_words, split=not spare_core
+    )
     results = _in_pool(work, chunks, workers) if workers > 0 else _in_here(work, chunks)
     finished = {
         i: list(cap_rejects(finish(item, min_words) for item in result)) for i, result in results

@@ -6,42 +6,23 @@ The fetcher itself is tasks/web/fetch.py; these are the pieces around it and the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from pressdiff import progress
 from pressdiff.errors import InputError
-from pressdiff.settings import Settings
 from tasks.inputs.detect import detect_kind
 from tasks.records import InputRef, Reject, Sighting
 from tasks.steps.load import warehouse
-from tasks.web.crawl_budget import CrawlBudget
+from tasks.web.crawl_budget import CrawlBudget, CrawlLimits
 from tasks.web.feeds import advertised_feeds
 from tasks.web.fetch import FetchPolicy, FetchResult, fetch_many
 from tasks.web.links import LINK_KINDS, Link, read_links
 from tasks.web.snapshots import SnapshotStore
 from warehouse import fetches
 from warehouse.store import snapshot_dir
-
-MAX_SITEMAP_DEPTH = 3
-
-
-def policy_of(s: Settings) -> FetchPolicy:
-    """The fetch policy the settings describe."""
-    return FetchPolicy(
-        user_agent=s.user_agent,
-        concurrency=s.fetch_concurrency,
-        per_host=s.fetch_per_host,
-        host_delay=s.host_delay,
-        read_timeout=s.fetch_timeout,
-        retries=s.fetch_retries,
-        deadline=s.fetch_deadline,
-        max_bytes=s.max_fetch_bytes,
-        allow_private=s.allow_private,
-        respect_robots=s.respect_robots,
-    )
 
 
 def fmt_of(result: FetchResult) -> str:
@@ -106,18 +87,12 @@ def _read_source(result: FetchResult, out: Expanded, follow_feeds: bool) -> list
 _budgets: dict[str, CrawlBudget] = {}  # run id -> what that run may still follow
 
 
-def budget_of(run_id: str, s: Settings) -> CrawlBudget:
+def budget_of(run_id: str, limits: CrawlLimits) -> CrawlBudget:
     """The run's crawl budget, shared by every source the run expands (in this process)."""
     if run_id not in _budgets:
         while len(_budgets) >= 16:  # a long `serve` keeps only recent runs' budgets
             _budgets.pop(next(iter(_budgets)))
-        _budgets[run_id] = CrawlBudget(
-            documents_per_source=s.max_sitemaps_per_source,
-            documents_per_run=s.max_sitemaps_per_run,
-            links_per_source=s.max_links_per_source,
-            links_per_run=s.max_links_per_run,
-            max_depth=MAX_SITEMAP_DEPTH,
-        )
+        _budgets[run_id] = CrawlBudget(**asdict(limits))
     return _budgets[run_id]
 
 
@@ -166,13 +141,18 @@ def _read_within(
 
 @task(name="expand-sources", cache_policy=NO_CACHE)
 def expand_sources(
-    db: str, urls: list[str], run_id: str, settings: Settings, follow_feeds: bool = False
+    db: str,
+    urls: list[str],
+    run_id: str,
+    policy: FetchPolicy,
+    limits: CrawlLimits,
+    follow_feeds: bool = False,
 ) -> Expanded:
     """Fetch the URLs a user named: pages become articles, feeds and sitemaps links (with
     `follow_feeds`, a page is a homepage whose advertised feeds are read instead), within
     the run's crawl budget."""
     out, store, con = Expanded(), SnapshotStore(snapshot_dir(db)), warehouse(db)
-    budget, seen = budget_of(run_id, settings), set()
+    budget, seen = budget_of(run_id, limits), set()
     # pages stored before are asked for conditionally: only what was named can be one (a
     # sitemap's children and advertised feeds are never stored), and a homepage watched for
     # its feeds is read in full, or a 304 would hide them
@@ -182,7 +162,7 @@ def expand_sources(
         todo = _admit(todo, seen, budget, out)
         if not todo:
             break
-        results = fetch_many([u for u, _ in todo], policy_of(settings), known, store=store)
+        results = fetch_many([u for u, _ in todo], policy, known, store=store)
         fetches.store_fetches(con, results, run_id)
         roots = {fetches.normalized(u): root for u, root in reversed(todo)}  # first one wins
         todo = [
@@ -199,15 +179,13 @@ def expand_sources(
 
 @task(name="fetch-articles", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=2)
 def fetch_articles(
-    db: str, links: list[Link], run_id: str, settings: Settings
+    db: str, links: list[Link], run_id: str, policy: FetchPolicy
 ) -> list[InputRef | Reject | Sighting]:
     """Fetch a batch of article links (conditionally where a version is stored)."""
     con = warehouse(db)
     by_url = {fetches.normalized(link.url): link for link in links}  # as the fetcher reports them
     validators = fetches.validators(con, list(by_url))
-    results = fetch_many(
-        list(by_url), policy_of(settings), validators, store=SnapshotStore(snapshot_dir(db))
-    )
+    results = fetch_many(list(by_url), policy, validators, store=SnapshotStore(snapshot_dir(db)))
     fetches.store_fetches(con, results, run_id)
     progress.advance("fetch", len(results))
     return [outcome(r, by_url.get(r.url)) for r in results]

@@ -37,6 +37,16 @@ TRAFILATURA_OPTIONS: dict[str, object] = {
     # keep the time and offset of the publication date, not only the day
     "date_extraction_params": {"original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"},
 }
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractSettings:
+    """What extraction reads and keeps (its part of pressdiff's Settings)."""
+
+    max_bytes: int = 20_000_000  # larger input files (and archived pages) are rejected
+    min_words: int = 20  # shorter extracted texts are rejected
+
+
 # A page of our own whose date line only dateparser can read: extracting it once loads
 # what the first real page would otherwise pay for (see tasks/steps/prewarm.py).
 _WARM_UP_PAGE = (

@@ -536,7 +536,9 @@ def test_sources_that_never_end_are_cut_with_a_reject(
     before = len(site.requests)
     start_at = time.monotonic()
     try:
-        out = expand_sources.fn(db, [site.url(start)], uuid.uuid4().hex, settings)
+        out = expand_sources.fn(
+            db, [site.url(start)], uuid.uuid4().hex, settings.fetch, settings.crawl
+        )
     finally:
         close_warehouse(db)
     seconds = time.monotonic() - start_at
