@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import timedelta
+from pathlib import Path
 
 import pydantic
 import pytest
 
-from pressdiff.settings import Settings
+from pressdiff.errors import UsageError
+from pressdiff.settings import Settings, database, get_settings
 from tasks.compare.settings import AlignSettings
+from tasks.schedule.revisit import RevisitPolicy
 from tasks.text.extract import ExtractSettings
 from tasks.web.crawl_budget import CrawlLimits
+from tasks.web.fetch import DEFAULT_USER_AGENT, FetchPolicy
 
 
 def test_each_part_carries_what_the_environment_set(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -35,3 +39,27 @@ def test_settings_and_their_parts_are_frozen() -> None:
     for part in (s.fetch, s.crawl, s.extract, s.align, s.schedule):
         with pytest.raises(dataclasses.FrozenInstanceError):
             part.__setattr__(dataclasses.fields(part)[0].name, None)
+
+
+def test_every_default_is_written_once_in_its_part() -> None:
+    s = Settings()
+    assert s.fetch == FetchPolicy()  # the user agent and host delay users get, once
+    assert (s.fetch.user_agent, s.fetch.host_delay) == (DEFAULT_USER_AGENT, 0.5)
+    assert (s.crawl, s.extract, s.align) == (CrawlLimits(), ExtractSettings(), AlignSettings())
+    assert s.schedule == RevisitPolicy()
+
+
+def test_the_warehouse_comes_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    assert database() == Path("pressdiff.duckdb")
+    monkeypatch.setenv("PRESSDIFF_DB", str(tmp_path / "w.duckdb"))
+    assert database() == tmp_path / "w.duckdb"
+
+
+def test_a_value_that_is_not_valid_is_a_usage_error_naming_its_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PRESSDIFF_WORKERS", "many")
+    with pytest.raises(UsageError, match=r"^setting workers \(PRESSDIFF_WORKERS\): Input should"):
+        get_settings()

@@ -53,6 +53,7 @@ from tests.httpserver import (
 
 POLICY = FetchPolicy(
     allow_private=True,
+    host_delay=0.0,
     retries=2,
     backoff_base=0.05,
     backoff_max=0.2,
