@@ -52,9 +52,12 @@ def _run_flow(flow: str, console: Console, db: str, verbose: bool, **params):
     con = connect(db)
     try:
         wait_for_server = start_server_early()
+        from tasks.steps.pause_points import arm
         from tasks.steps.workers import start
 
-        start(params["settings"].workers)  # fork and warm the extractors meanwhile
+        settings = params["settings"]
+        arm(settings.pause_at, settings.pause_file)  # crash tests only
+        start(settings.workers)  # fork and warm the extractors meanwhile
         module, name = flow.split(":")
         flow_fn = getattr(importlib.import_module(module), name)
         if wait_for_server is not None:

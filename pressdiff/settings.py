@@ -151,6 +151,10 @@ class Settings(Location):
         description='Notable-change rule (or "*") -> URL that gets a JSON summary per run; '
         'from the environment as JSON: PRESSDIFF_WEBHOOKS=\'{"headline changed": "https://…"}\'',
     )
+    pause_at: str | None = Field(
+        None, description="Crash tests: hold the run at this point ('store-written:3')."
+    )
+    pause_file: str | None = Field(None, description="Crash tests: created at the pause.")
     revisit_scale: float = Field(
         1.0, gt=0, description="Multiply every revisit interval (tests and demos: < 1)."
     )
