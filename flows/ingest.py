@@ -22,7 +22,7 @@ def ingest(
     inputs = plan(sources)
     run_id = open_run(db, command)
     record_rejects(db, quote(inputs.rejects), run_id)
-    remote = expand_sources(db, quote(inputs.urls), run_id, s)
+    remote = expand_sources(db, quote(inputs.urls), run_id, s.fetch, s.crawl)
     record_rejects(db, quote(remote.rejects), run_id)
     stored, compared = process(
         db, run_id, inputs.refs + remote.pages, inputs.links + remote.links, s

@@ -19,9 +19,9 @@ from pressdiff.settings import Settings
 from tasks.inputs.discover import batched
 from tasks.records import InputRef
 from tasks.steps.dedupe import find_stories
+from tasks.steps.extract import extract_batch
 from tasks.steps.fetch import fetch_articles
 from tasks.steps.load import compare_versions, owed_work, store_batch
-from tasks.text.extract import extract_batch
 from tasks.web.links import Link
 from warehouse.store import StoreResult
 
@@ -34,11 +34,11 @@ def process(
     progress.expect("store", len(refs) + len(links))
     local = batched(refs, s.batch_size)
     fetched: Iterable = (
-        fetch_articles(db, quote(batch), run_id, s) for batch in batched(links, s.batch_size)
+        fetch_articles(db, quote(batch), run_id, s.fetch) for batch in batched(links, s.batch_size)
     )
     stored, pending, compared = StoreResult(), None, resume(db, run_id, s)
     for batch in stopping.until_requested(chain(local, fetched)):  # Ctrl-C: no new batch
-        future = extract_batch.submit(quote(batch), s.workers, s.max_file_bytes, s.min_words)
+        future = extract_batch.submit(quote(batch), s.workers, s.extract)
         if pending is not None:
             compared += finish(db, run_id, pending.result(), stored, s)
         pending = future
@@ -78,7 +78,7 @@ def follow_up(
     )
     todo = {**pairs, "republication": pairs.get("republication", []) + republished}
     return sum(
-        compare_versions(db, quote(p), relation, run_id, s.same_threshold, s.change_threshold)
+        compare_versions(db, quote(p), relation, run_id, s.align)
         for relation, p in todo.items()
         if p
     )

@@ -35,11 +35,13 @@ def tick(
             get_run_logger().info(SUMMARY + "skipped: another tick is running")
             return RunSummary(run_id="", status="skipped: another tick is running")
         run_id = open_run(db, "run --force" if force else "run")
-        tracked, poll_rejected = poll_sources(db, run_id, s, force) if poll else (0, 0)
+        tracked, poll_rejected = (
+            poll_sources(db, run_id, s.fetch, s.crawl, s.poll_interval, force) if poll else (0, 0)
+        )
         due = due_articles(db, force) if revisit else []
         stored, compared = process(db, run_id, [], links_of(due), s)
         if not stopping.requested():  # an interrupted tick's unvisited articles stay due
-            reschedule(db, quote(due), run_id, s)
+            reschedule(db, quote(due), run_id, s.schedule, s.revisit_scale)
         summary = RunSummary(
             run_id=run_id,
             inputs=len(due),

@@ -6,7 +6,6 @@ Errors are one line on stderr and an exit code; `--debug` shows the traceback.
 from __future__ import annotations
 
 import functools
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -28,13 +27,20 @@ EXIT_OK, EXIT_REJECTS, EXIT_USAGE = 0, 1, 2
 DEMO_DB = "pressdiff-demo.duckdb"
 
 
+def _database() -> Path:
+    """The warehouse the settings name ($PRESSDIFF_DB); imported late, for a quick --help."""
+    from pressdiff.settings import database
+
+    return database()
+
+
 def common(fn: Callable) -> Callable:
     """The options every command takes: --db and --debug."""
 
     @click.option(
         "--db",
         type=click.Path(dir_okay=False),
-        default=lambda: os.environ.get("PRESSDIFF_DB", "pressdiff.duckdb"),
+        default=lambda: str(_database()),
         show_default="$PRESSDIFF_DB or ./pressdiff.duckdb",
         help="The DuckDB warehouse file.",
     )

@@ -53,9 +53,12 @@ def _run_flow(flow: str, console: Console, db: str, verbose: bool, **params):
     con = connect(db)
     try:
         wait_for_server = start_server_early()
+        from tasks.steps.pause_points import arm
         from tasks.steps.workers import start
 
-        start(params["settings"].workers)  # fork and warm the extractors meanwhile
+        settings = params["settings"]
+        arm(settings.pause_at, settings.pause_file)  # crash tests only
+        start(settings.workers)  # fork and warm the extractors meanwhile
         module, name = flow.split(":")
         flow_fn = getattr(importlib.import_module(module), name)
         if wait_for_server is not None:
@@ -307,9 +310,9 @@ DEMO_QUERIES = [
 
 def diff(console: Console, db: str, a: str, b: str | None, fmt: str = "table") -> None:
     """Print the comparison of two versions (B's previous version when B is not given): as
-    folded sentence rows, or every aligned sentence as `fmt` (json, csv, markdown, line)."""
+    folded sentence rows, or every aligned sentence as `fmt` (json, csv, markdown, line).
+    It is the stored comparison when the pair was compared, else one made now."""
     from pressdiff import diff_render
-    from tasks.compare.align import compare
     from warehouse.comparisons import load_versions
 
     with open_reader(db) as con:
@@ -322,9 +325,9 @@ def diff(console: Console, db: str, a: str, b: str | None, fmt: str = "table") -
         )
         versions = load_versions(con, [old_id, new_id])
         labels = queries.version_labels(con, [old_id, new_id])
-    old, new = versions[old_id], versions[new_id]
-    c = compare(old.title, old.sentences, new.title, new.sentences)
-    relation = "revision" if labels[old_id][0] == labels[new_id][0] else "republication"
+        old, new = versions[old_id], versions[new_id]
+        relation = "revision" if labels[old_id][0] == labels[new_id][0] else "republication"
+        c, relation = diff_render.comparison_of(con, old, new, relation, get_settings().align)
     if fmt != "table":
         print_rows(console, *diff_render.edit_rows(c, old_id, new_id, relation), fmt)
         return

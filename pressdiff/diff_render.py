@@ -1,20 +1,68 @@
 """A comparison for the terminal: sentence rows, removed words struck in red, inserted green.
 
-Runs of unchanged sentences are folded into one line. Article text is appended as plain
-text with its control characters made visible (`render.visible`), never parsed as markup.
+The comparison shown is the one the warehouse stored for the pair (what the views say);
+a pair never compared is aligned now, with the configured thresholds. Runs of unchanged
+sentences are folded into one line. Article text is appended as plain text with its
+control characters made visible (`render.visible`), never parsed as markup.
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
+import duckdb
 from rich.text import Text
 
 from pressdiff.render import visible
-from tasks.compare.align import Comparison, SentenceEdit
-from tasks.compare.phrases import phrase_ops
+from tasks.compare.align import Comparison, SentenceEdit, compare
+from tasks.compare.phrases import PhraseEdit, phrase_ops
+from tasks.compare.settings import AlignSettings
+from warehouse.comparisons import StoredVersion
+from warehouse.stored_comparison import StoredComparison, stored_comparison
 
 REMOVED = "red strike"
 INSERTED = "green"
 _MARK = {"same": "  ", "changed": "~ ", "moved": "↕ ", "added": "+ ", "removed": "- "}
+
+
+def comparison_of(
+    con: duckdb.DuckDBPyConnection,
+    old: StoredVersion,
+    new: StoredVersion,
+    relation: str,
+    align: AlignSettings,
+) -> tuple[Comparison, str]:
+    """The comparison of `old` with `new` and its relation: the stored one when the pair
+    was compared, else an alignment made now with `align` (as ingest would make it)."""
+    found = stored_comparison(con, old.version_id, new.version_id, relation)
+    if found is not None:
+        return from_stored(found), str(found.row["relation"])
+    c = compare(
+        *(old.title, old.sentences, new.title, new.sentences),
+        **asdict(align),
+        furniture=old.furniture | new.furniture,
+    )
+    return c, relation
+
+
+def from_stored(found: StoredComparison) -> Comparison:
+    """A stored comparison as the aligner's `Comparison`."""
+    r = found.row
+    return Comparison(
+        jaccard=r["jaccard"],
+        containment=r["containment"],
+        n_same=r["n_same"],
+        n_changed=r["n_changed"],
+        n_added=r["n_added"],
+        n_removed=r["n_removed"],
+        n_moved=r["n_moved"],
+        title_changed=r["title_changed"],
+        edits=tuple(SentenceEdit(*e) for e in found.edits),
+        phrases=tuple(PhraseEdit(*p) for p in found.phrases),
+        n_boilerplate=r["n_boilerplate"] or 0,
+        significance=r["significance"],
+        summary=r["summary"],
+    )
 
 
 def inline_diff(old: str, new: str, *, markers: bool = False) -> Text:

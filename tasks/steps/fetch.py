@@ -8,14 +8,15 @@ them, and other steps call the plain functions.
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from pressdiff import progress
-from pressdiff.settings import Settings
 from tasks.records import InputRef, Reject, Sighting
 from tasks.steps.load import warehouse
-from tasks.web.crawl_budget import CrawlBudget
+from tasks.web.crawl_budget import CrawlBudget, CrawlLimits
 from tasks.web.fetcher import fetch_many
 from tasks.web.links import Link
 from tasks.web.policy import FetchPolicy
@@ -25,51 +26,31 @@ from tasks.web.urls import recorded_url
 from warehouse import fetches
 from warehouse.store import snapshot_dir
 
-MAX_SITEMAP_DEPTH = 3
-
-
-def policy_of(s: Settings) -> FetchPolicy:
-    """The fetch policy the settings describe."""
-    return FetchPolicy(
-        user_agent=s.user_agent,
-        concurrency=s.fetch_concurrency,
-        per_host=s.fetch_per_host,
-        host_delay=s.host_delay,
-        read_timeout=s.fetch_timeout,
-        retries=s.fetch_retries,
-        deadline=s.fetch_deadline,
-        max_bytes=s.max_fetch_bytes,
-        allow_private=s.allow_private,
-        respect_robots=s.respect_robots,
-    )
-
-
 _budgets: dict[str, CrawlBudget] = {}  # run id -> what that run may still follow
 
 
-def budget_of(run_id: str, s: Settings) -> CrawlBudget:
+def budget_of(run_id: str, limits: CrawlLimits) -> CrawlBudget:
     """The run's crawl budget, shared by every source the run expands (in this process)."""
     if run_id not in _budgets:
         while len(_budgets) >= 16:  # a long `serve` keeps only recent runs' budgets
             _budgets.pop(next(iter(_budgets)))
-        _budgets[run_id] = CrawlBudget(
-            documents_per_source=s.max_sitemaps_per_source,
-            documents_per_run=s.max_sitemaps_per_run,
-            links_per_source=s.max_links_per_source,
-            links_per_run=s.max_links_per_run,
-            max_depth=MAX_SITEMAP_DEPTH,
-        )
+        _budgets[run_id] = CrawlBudget(**asdict(limits))
     return _budgets[run_id]
 
 
 def expand(
-    db: str, urls: list[str], run_id: str, settings: Settings, follow_feeds: bool = False
+    db: str,
+    urls: list[str],
+    run_id: str,
+    policy: FetchPolicy,
+    limits: CrawlLimits,
+    follow_feeds: bool = False,
 ) -> Expanded:
     """Fetch the URLs a user named: pages become articles, feeds and sitemaps links (with
     `follow_feeds`, a page is a homepage whose advertised feeds are read instead), within
     the run's crawl budget."""
     out, store, con = Expanded(), SnapshotStore(snapshot_dir(db)), warehouse(db)
-    budget, seen = budget_of(run_id, settings), set()
+    budget, seen = budget_of(run_id, limits), set()
     # pages stored before are asked for conditionally: only what was named can be one (a
     # sitemap's children and advertised feeds are never stored), and a homepage watched for
     # its feeds is read in full, or a 304 would hide them
@@ -79,7 +60,7 @@ def expand(
         todo = admit(todo, seen, budget, out)
         if not todo:
             break
-        results = fetch_many([u for u, _ in todo], policy_of(settings), known, store=store)
+        results = fetch_many([u for u, _ in todo], policy, known, store=store)
         fetches.store_fetches(con, results, run_id)
         todo = read_fetched(results, todo, out, budget, follow_feeds)
     out.rejects += too_deep(todo, seen, budget)
@@ -89,15 +70,13 @@ def expand(
 
 
 def fetch_links(
-    db: str, links: list[Link], run_id: str, settings: Settings
+    db: str, links: list[Link], run_id: str, policy: FetchPolicy
 ) -> list[InputRef | Reject | Sighting]:
     """Fetch a batch of article links (conditionally where a version is stored)."""
     con = warehouse(db)
     by_url = {recorded_url(link.url): link for link in links}  # as the fetcher reports them
     validators = fetches.validators(con, list(by_url))
-    results = fetch_many(
-        list(by_url), policy_of(settings), validators, store=SnapshotStore(snapshot_dir(db))
-    )
+    results = fetch_many(list(by_url), policy, validators, store=SnapshotStore(snapshot_dir(db)))
     fetches.store_fetches(con, results, run_id)
     progress.advance("fetch", len(results))
     return [outcome(r, by_url.get(r.url)) for r in results]

@@ -9,6 +9,7 @@ no half-stored batch, and the work it still owed to the next run (warehouse/pend
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 from datetime import UTC, datetime
 
 import duckdb
@@ -18,6 +19,7 @@ from prefect.runtime import flow_run
 
 from pressdiff import progress, stopping
 from tasks.compare.align import compare
+from tasks.compare.settings import AlignSettings
 from tasks.records import Article, Reject, Sighting
 from tasks.steps.pause_points import pause_point
 from warehouse import pending, store
@@ -113,8 +115,7 @@ def compare_versions(
     pairs: list[tuple[str, str]],
     relation: str,
     run_id: str,
-    same: float = 0.9,
-    change: float = 0.5,
+    align: AlignSettings | None = None,
 ) -> int:
     """Compare a batch of (old, new) version pairs and store the results; returns how many."""
     con = warehouse(db)
@@ -126,8 +127,7 @@ def compare_versions(
         old, new = versions[old_id], versions[new_id]
         c = compare(
             *(old.title, old.sentences, new.title, new.sentences),
-            same=same,
-            change=change,
+            **asdict(align or AlignSettings()),
             furniture=old.furniture | new.furniture,
         )
         results.append((old_id, new_id, relation, c))

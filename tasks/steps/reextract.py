@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
-
-import duckdb
+from typing import TYPE_CHECKING
 
 from pressdiff.errors import PressdiffError
 from tasks.compare.align import compare
@@ -23,13 +21,12 @@ from tasks.records import Article, InputRef, Reject
 from tasks.text.extract import extract_document
 from tasks.text.typography import stable_id
 from tasks.web.snapshots import SnapshotStore
+from warehouse import reextract as stored
 from warehouse.comparisons import load_versions, store_comparisons
-from warehouse.store import Columns, insert_arrow
-from warehouse.transaction import transaction
+from warehouse.store import Columns
 
-_CANDIDATES = (
-    Path(__file__).parents[1] / "warehouse" / "sql" / "reextract_versions.sql"
-).read_text()
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 
 @dataclass(slots=True)
@@ -51,7 +48,7 @@ def reextract_page(body: bytes, source: str, url: str, min_words: int = 20) -> A
 
 
 def reextract(
-    con: duckdb.DuckDBPyConnection,
+    con: DuckDBPyConnection,
     snapshots: SnapshotStore,
     run_id: str,
     now: datetime,
@@ -59,9 +56,7 @@ def reextract(
 ) -> Reextracted:
     """Re-extract every stored page of the versions (of `site`) and record the differences."""
     found, rows, pairs = Reextracted(), Columns(), []
-    for version_id, source, url, text_hash, snapshot in con.execute(
-        _CANDIDATES, {"site": site}
-    ).fetchall():
+    for version_id, source, url, text_hash, snapshot in stored.candidates(con, site):
         if snapshot is None:
             found.no_snapshot += 1
             continue
@@ -92,19 +87,12 @@ def reextract(
         )
         if differs:
             pairs.append((version_id, rid, got))
-    if rows:
-        with transaction(con):
-            con.execute(
-                "DELETE FROM core.reextractions WHERE reextraction_id IN "
-                "(SELECT unnest($ids::VARCHAR[]))",
-                {"ids": rows["reextraction_id"]},
-            )
-            insert_arrow(con, "core.reextractions", rows)
+    stored.store_reextractions(con, rows)
     _compare(con, pairs, run_id, now)
     return found
 
 
-def _compare(con: duckdb.DuckDBPyConnection, pairs: list, run_id: str, now: datetime) -> None:
+def _compare(con: DuckDBPyConnection, pairs: list, run_id: str, now: datetime) -> None:
     """Compare each version with its differing re-extraction, as relation 'reextraction'."""
     versions = load_versions(con, {v for v, _, _ in pairs})
     results = []

@@ -18,11 +18,12 @@ from pathlib import Path
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from pressdiff.settings import Settings
 from tasks.schedule.revisit import RevisitPolicy, SiteStats, next_check, record_check
 from tasks.steps.fetch import expand
 from tasks.steps.load import warehouse
+from tasks.web.crawl_budget import CrawlLimits
 from tasks.web.links import Link
+from tasks.web.policy import FetchPolicy
 from warehouse import store, tracking
 
 
@@ -91,7 +92,14 @@ def tick_lock(db: str) -> Iterator[bool]:
 
 
 @task(name="poll-sources", cache_policy=NO_CACHE)
-def poll_sources(db: str, run_id: str, settings: Settings, force: bool) -> tuple[int, int]:
+def poll_sources(
+    db: str,
+    run_id: str,
+    policy: FetchPolicy,
+    limits: CrawlLimits,
+    every: timedelta,
+    force: bool,
+) -> tuple[int, int]:
     """Poll every due watched source; new article links become tracked, and a source that
     fails (unreachable, unreadable, a homepage with no feed) is a reject of the run.
     Returns how many links were tracked and how many sources rejected."""
@@ -101,12 +109,12 @@ def poll_sources(db: str, run_id: str, settings: Settings, force: bool) -> tuple
     pages = [(s.uri, None, None) for s in sources if s.kind == "page"]
     found, rejects = tracking.track(con, pages, None, now), []
     for source in (s for s in sources if s.kind != "page"):
-        expanded = expand(db, [source.uri], run_id, settings, follow_feeds=True)
+        expanded = expand(db, [source.uri], run_id, policy, limits, follow_feeds=True)
         links = [(ln.url, ln.title, _when(ln.published_at)) for ln in expanded.links]
         found += tracking.track(con, links, source.source_id, now)
         rejects += expanded.rejects
     store.store_rejects(con, rejects, run_id, now)
-    tracking.polled(con, sources, now, timedelta(seconds=settings.poll_every))
+    tracking.polled(con, sources, now, every)
     return found, len(rejects)
 
 
@@ -126,13 +134,15 @@ def links_of(due: list[tracking.Due]) -> list[Link]:
 
 
 @task(name="reschedule", cache_policy=NO_CACHE)
-def reschedule(db: str, due: list[tracking.Due], run_id: str, settings: Settings) -> int:
-    """Record what each visit found and when to come back, with the reason."""
+def reschedule(
+    db: str, due: list[tracking.Due], run_id: str, policy: RevisitPolicy, scale: float = 1.0
+) -> int:
+    """Record what each visit found and when to come back (by `policy`, its intervals times
+    `scale`), with the reason."""
     con = warehouse(db)
     now = datetime.now(UTC)
     found = tracking.outcomes(con, [d.url for d in due], run_id)
     stats = tracking.site_stats(con, [d.site for d in due])
-    policy = RevisitPolicy(horizon=timedelta(days=settings.revisit_horizon_days))
     rows = [
         next_visit(
             d,
@@ -141,7 +151,7 @@ def reschedule(db: str, due: list[tracking.Due], run_id: str, settings: Settings
             now,
             policy,
             run_id,
-            settings.revisit_scale,
+            scale,
         )
         for d in due
     ]

@@ -15,6 +15,11 @@ from pressdiff import stopping
 _pools: dict[int, ProcessPoolExecutor] = {}
 
 
+def cores() -> int:
+    """The CPU cores this machine has (the default number of extraction processes)."""
+    return os.cpu_count() or 1
+
+
 def pool(workers: int) -> Executor:
     """A pool of `workers` processes (forkserver: safe beside Prefect's threads).
 

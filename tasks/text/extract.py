@@ -13,23 +13,17 @@ import re
 import signal
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, wait
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 
 import trafilatura
-from prefect import task
-from prefect.cache_policies import NO_CACHE
 
-from pressdiff import __version__, progress, stopping
+from pressdiff import __version__
 from pressdiff.errors import InputError
-from pressdiff.settings import cores
 from tasks.inputs.read import os_reason, read_ref
 from tasks.inputs.warc import WarcCapture, iter_warc
 from tasks.records import Article, Document, InputRef, Reject, Sighting, pickles_by_fields
-from tasks.steps.workers import kill, pool
 from tasks.text.datelines import lift_dateline, split_header
 from tasks.text.dates import parse_datetime
 from tasks.text.segment import split_paragraphs, split_sentences
@@ -43,6 +37,16 @@ TRAFILATURA_OPTIONS: dict[str, object] = {
     # keep the time and offset of the publication date, not only the day
     "date_extraction_params": {"original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"},
 }
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractSettings:
+    """What extraction reads and keeps (its part of pressdiff's Settings)."""
+
+    max_bytes: int = 20_000_000  # larger input files (and archived pages) are rejected
+    min_words: int = 20  # shorter extracted texts are rejected
+
+
 # A page of our own whose date line only dateparser can read: extracting it once loads
 # what the first real page would otherwise pay for (see tasks/steps/prewarm.py).
 _WARM_UP_PAGE = (
@@ -194,7 +198,7 @@ class Extracted:
     """A document's fields and paragraphs, not yet split into sentences.
 
     Extraction processes return these; the sentences are split in the process that collects
-    them, while the extraction processes go on with the next pages (see extract_batch)."""
+    them, while the extraction processes go on with the next pages (see tasks/steps/extract.py)."""
 
     source: str
     key: str
@@ -266,7 +270,8 @@ def extract_document(doc: Document, min_words: int = 20) -> Article | Reject:
     return found if isinstance(found, Reject) else segment_article(found, min_words)
 
 
-def _finish(item, min_words: int):
+def finish(item, min_words: int):
+    """An extraction result split into sentences (a bug costs its input, never the run)."""
     if not isinstance(item, Extracted):
         return item
     try:
@@ -368,57 +373,6 @@ def process_refs(
     for ref in refs:
         items = _read_safely(ref, max_bytes)
         if split:
-            items = (_finish(item, min_words) for item in items)
+            items = (finish(item, min_words) for item in items)
         out.extend(cap_rejects(items))
     return out
-
-
-# --- Prefect tasks -------------------------------------------------------------------------
-
-_CHUNK = 4  # refs per worker round trip: small enough to balance, large enough to amortise
-
-
-@task(name="extract-batch", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=1)
-def extract_batch(
-    refs: list[InputRef], workers: int, max_bytes: int, min_words: int
-) -> list[Article | Reject]:
-    """Read and extract a batch of inputs, in `workers` processes (0: in this process).
-    Items that are not inputs (rejects and sightings from fetching) pass through.
-
-    With fewer workers than cores, this process has a core to spare while they run
-    trafilatura: it splits the sentences, chunk by chunk as the workers return them. With a
-    worker per core the workers split them too (this process would lag and finish last).
-    Once a stop is asked for (Ctrl-C), it returns what is finished and stops the workers."""
-    done = [r for r in refs if not isinstance(r, InputRef)]
-    refs = [r for r in refs if isinstance(r, InputRef)]
-    chunks = [refs[i : i + _CHUNK] for i in range(0, len(refs), _CHUNK)]
-    spare_core = 0 < workers < cores()
-    work = partial(process_refs, max_bytes=max_bytes, min_words=min_words, split=not spare_core)
-    results = _in_pool(work, chunks, workers) if workers > 0 else _in_here(work, chunks)
-    finished = {
-        i: list(cap_rejects(_finish(item, min_words) for item in result)) for i, result in results
-    }
-    return done + [item for i in sorted(finished) for item in finished[i]]  # in input order
-
-
-def _in_pool(work: Callable, chunks: list[list], workers: int) -> Iterator[tuple[int, list]]:
-    """(index, result) of each chunk as the pool finishes it, until a stop is requested:
-    then what is finished, and nothing more is started."""
-    pending = {pool(workers).submit(work, chunk): i for i, chunk in enumerate(chunks)}
-    while pending and not stopping.requested():
-        finished, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-        for future in finished:
-            i = pending.pop(future)
-            yield i, future.result()
-            progress.advance("extract", len(chunks[i]))
-    for future, i in pending.items():
-        if not future.cancel() and future.done() and future.exception() is None:
-            yield i, future.result()
-    if pending:
-        kill()  # the chunks still in flight are dropped: give their cores to the store
-
-
-def _in_here(work: Callable, chunks: list[list]) -> Iterator[tuple[int, list]]:
-    for i, chunk in enumerate(stopping.until_requested(chunks)):
-        yield i, work(chunk)
-        progress.advance("extract", len(chunk))

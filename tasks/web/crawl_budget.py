@@ -24,6 +24,17 @@ from tasks.records import Reject
 LIMIT_REACHED = "limit reached"
 
 
+@dataclass(frozen=True, slots=True)
+class CrawlLimits:
+    """How much one run may follow (the settings a CrawlBudget starts from)."""
+
+    documents_per_source: int = 50
+    documents_per_run: int = 200
+    links_per_source: int = 5_000
+    links_per_run: int = 20_000
+    max_depth: int = 3
+
+
 @dataclass(slots=True)
 class CrawlBudget:
     """What one run may still follow; `take_*` spend it and say what was left out."""

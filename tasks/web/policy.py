@@ -35,7 +35,7 @@ class FetchPolicy:
     user_agent: str = DEFAULT_USER_AGENT
     concurrency: int = 16  # requests in flight at once, all hosts together
     per_host: int = 2  # requests in flight at once to one host (scheme, name and port)
-    host_delay: float = 0.0  # least seconds between the starts of two requests to one host
+    host_delay: float = 0.5  # least seconds between the starts of two requests to one host
     connect_timeout: float = 10.0
     read_timeout: float = 30.0  # longest wait for the next bytes
     total_timeout: float = 60.0  # longest one request may take, headers and body

@@ -491,7 +491,8 @@ def expand(db: Path, urls: list[str], run_id: str | None = None, **kw):
     rejects."""
     try:
         run_id = run_id or uuid.uuid4().hex
-        return expand_step(str(db), urls, run_id, Settings(**(FAST | kw)))
+        s = Settings(**(FAST | kw))
+        return expand_step(str(db), urls, run_id, s.fetch, s.crawl)
     finally:
         close_warehouse(str(db))
 

@@ -56,6 +56,7 @@ from tests.httpserver import (
 
 POLICY = FetchPolicy(
     allow_private=True,
+    host_delay=0.0,
     retries=2,
     backoff_base=0.05,
     backoff_max=0.2,
@@ -539,7 +540,7 @@ def test_sources_that_never_end_are_cut_with_a_reject(
     before = len(site.requests)
     start_at = time.monotonic()
     try:
-        out = expand(db, [site.url(start)], uuid.uuid4().hex, settings)
+        out = expand(db, [site.url(start)], uuid.uuid4().hex, settings.fetch, settings.crawl)
     finally:
         close_warehouse(db)
     seconds = time.monotonic() - start_at
