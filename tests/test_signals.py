@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pressdiff.commands import STAGES
+from pressdiff.commands.runs import STAGES
 from tests.conftest import ROOT, corpus
 
 pytestmark = pytest.mark.corpus
