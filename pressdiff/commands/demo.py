@@ -58,6 +58,7 @@ def run_demo(
 
     `db` is only ever written when it is new or a demo warehouse; `fresh` ("" or the path of
     `db`) starts it afresh, a file the demo did not make only when `fresh` names it."""
+    from warehouse.cli_reads import demo_showcase
     from warehouse.connection import connect
 
     _prepare_demo_db(db, fresh)
@@ -67,9 +68,8 @@ def run_demo(
     console.print(f"[bold]pressdiff demo[/bold]: ingested {EXAMPLES / 'articles'} into {db}")
     print_summary(console, summary)
     con = connect(db, read_only=True)
-    for title, query in DEMO_QUERIES:
-        cur = con.execute(query)
-        print_rows(console, [d[0] for d in cur.description], cur.fetchall(), title=title)
+    for title, columns, rows in demo_showcase(con):
+        print_rows(console, columns, rows, title=title)
     console.print(f'\nAsk your own questions: pressdiff sql --db {db} "select * from term_swaps"')
 
 
@@ -95,6 +95,7 @@ def _demo_warehouse(db: Path) -> tuple[bool, str]:
     """Whether `db` is a warehouse only `pressdiff demo` wrote to, and what it holds."""
     import duckdb
 
+    from warehouse.cli_reads import demo_counts
     from warehouse.connection import connect
 
     try:
@@ -104,41 +105,9 @@ def _demo_warehouse(db: Path) -> tuple[bool, str]:
     except SetupError:
         return False, "not a DuckDB warehouse"
     try:
-        runs, demo_runs, articles = con.execute(DEMO_CHECK).fetchone()
+        runs, demo_runs, articles = demo_counts(con)
     except duckdb.Error:
         return False, "not a pressdiff warehouse"
     finally:
         con.close()
     return runs > 0 and runs == demo_runs, f"{articles} articles from {runs} runs"
-
-
-DEMO_CHECK = (
-    "select (select count(*) from core.runs), "
-    "(select count(*) from core.runs where command = 'demo'), "
-    "(select count(*) from core.articles)"
-)
-
-
-DEMO_QUERIES = [
-    ("Articles", "select url, site, n_versions, story_id from articles order by url"),
-    (
-        "Versions",
-        "select a.url, v.version_no, v.title, v.published_at::date as published, v.dateline, "
-        "v.n_words from versions v join articles a using (article_id) order by a.url, version_no",
-    ),
-    (
-        "What changed between versions",
-        "select c.relation, o.title as old, n.title as new, c.n_same, c.n_changed, c.n_added, "
-        "c.n_removed, c.n_moved, round(c.containment, 2) as containment "
-        "from comparisons c join versions o on o.version_id = c.old_version_id "
-        "join versions n on n.version_id = c.new_version_id order by c.relation, new",
-    ),
-    (
-        "Stories: who ran the wire story, and how much of it",
-        "select a.url, m.is_original, round(m.jaccard, 2) as jaccard, "
-        "round(m.containment, 2) as containment from story_members m "
-        "join articles a using (article_id) order by m.is_original desc, a.url",
-    ),
-    ("Terms swapped", "select * from term_swaps"),
-    ("Notable revisions", "select url, rule, detail from notable_changes order by url, rule"),
-]

@@ -113,11 +113,12 @@ def _name_kinds(paths: list[str], most: int = 4) -> str:
 
 def print_blocked(console: Console, db: str, run_id: str) -> None:
     """Under a run's summary: the addresses it refused as private, and the remedy."""
+    from warehouse.cli_reads import blocked_addresses
     from warehouse.connection import connect
 
     con = connect(db, read_only=True)
     try:
-        rows = con.execute(BLOCKED.read_text(), [run_id]).fetchall()
+        rows = blocked_addresses(con, run_id)
     finally:
         con.close()
     for kind, n in rows:
@@ -125,6 +126,3 @@ def print_blocked(console: Console, db: str, run_id: str) -> None:
             f"  {n} refused (blocked: {kind} address): pass --allow-private to fetch "
             "loopback and private addresses"
         )
-
-
-BLOCKED = Path(__file__).resolve().parents[2] / "warehouse" / "sql" / "blocked_addresses.sql"

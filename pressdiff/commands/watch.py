@@ -60,14 +60,11 @@ def watch_remove(uris, db, debug) -> int:
 @common
 def watch_list(fmt, db, debug) -> int:
     """List the watched sources with when each was polled and is due, and its articles."""
-    from pressdiff.commands.query import run_sql
+    from warehouse.cli_reads import watchlist
+    from warehouse.reader import open_reader
 
-    columns, rows = run_sql(
-        db,
-        "select source_id, kind, uri, poll_interval, last_polled_at, next_poll_at, "
-        "(select count(*) from tracked_articles t where t.source_id = s.source_id) "
-        "as articles from sources s order by uri",
-    )
+    with open_reader(db) as con:
+        columns, rows = watchlist(con)
     print_rows(out, columns, rows, fmt)
     return EXIT_OK
 
