@@ -11,7 +11,7 @@ from pressdiff import progress
 from pressdiff.commands.runs import STAGES
 from pressdiff.render import progress_bar, stage_listener
 from tests.conftest import ROOT
-from tests.test_signals import Cli
+from tests.pressdiff.test_signals import Cli
 
 COUNT = re.compile(r"(?P<label>[a-z][a-z ]+?)\s+[━╸╺╾╼ ]*(?P<done>[\d,]+)(?:/(?P<total>[\d,]+))?\s")
 
