@@ -8,7 +8,15 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from pressdiff.commands.options import EXIT_OK, EXIT_REJECTS, common, err, out, take_signals
+from pressdiff.commands.options import (
+    EXIT_OK,
+    EXIT_REJECTS,
+    allow_private_option,
+    common,
+    err,
+    out,
+    take_signals,
+)
 from pressdiff.commands.runs import print_summary, run_flow
 from pressdiff.errors import UsageError
 
@@ -42,12 +50,7 @@ def capture_time(value: str | None):
     default=None,
     help="Documents per task run (default 200).",
 )
-@click.option(
-    "--allow-private",
-    is_flag=True,
-    default=None,
-    help="Allow fetching loopback and private addresses ($PRESSDIFF_ALLOW_PRIVATE=1).",
-)
+@allow_private_option
 @click.option(
     "--seen-at",
     metavar="TIMESTAMP",
