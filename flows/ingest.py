@@ -7,10 +7,11 @@ from prefect.utilities.annotations import quote
 
 from flows.pipeline import process
 from pressdiff.settings import Settings
+from tasks.steps.closing import close_with_summary
 from tasks.steps.fetch import expand_sources
-from tasks.steps.load import close_run, open_run, record_rejects
+from tasks.steps.load import open_run, record_rejects
 from tasks.steps.plan import plan
-from tasks.steps.report import RunSummary, publish_summary, reject_reasons
+from tasks.steps.report import RunSummary
 
 
 @flow(name="ingest", validate_parameters=False)
@@ -27,19 +28,13 @@ def ingest(
     stored, compared = process(
         db, run_id, inputs.refs + remote.pages, inputs.links + remote.links, s
     )
-    summary = RunSummary(
-        run_id=run_id,
+    return close_with_summary(
+        db,
+        run_id,
+        stored,
+        compared,
         inputs=len(inputs.refs) + len(inputs.urls) + len(inputs.links) + len(remote.links),
-        articles_new=stored.articles_new,
-        versions_new=stored.versions_new,
-        unchanged=stored.unchanged,
-        duplicates=stored.duplicates,
-        rejected=stored.rejected + len(inputs.rejects) + len(remote.rejects),
-        comparisons=compared,
+        rejected=len(inputs.rejects) + len(remote.rejects),
         skipped=len(inputs.skipped),
         skipped_by_name=inputs.skipped_by_name,
-        reject_reasons=reject_reasons(db, run_id),
     )
-    summary.status = close_run(db, run_id, summary.counts())
-    publish_summary(summary)
-    return summary

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from prefect import flow, get_run_logger
+from prefect import flow
 
+from tasks.steps.closing import log_summary
 from tasks.steps.maintenance import audit_line, checkpoint, run_audits
-from tasks.steps.report import SUMMARY
 from tasks.steps.schedule import tick_lock
 
 
@@ -14,9 +14,9 @@ def maintain(db: str) -> dict[str, int]:
     """Checkpoint `db` (folding its write-ahead log in) and count each audit's bad rows."""
     with tick_lock(db) as held:
         if not held:
-            get_run_logger().info(SUMMARY + "skipped: a tick is running")
+            log_summary("skipped: a tick is running")
             return {"skipped": 1}
         checkpoint(db)
         found = run_audits(db)
-        get_run_logger().info(SUMMARY + audit_line(found))
+        log_summary(audit_line(found))
         return found

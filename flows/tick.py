@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from prefect import flow, get_run_logger
+from prefect import flow
 from prefect.utilities.annotations import quote
 
 from flows.pipeline import process
 from pressdiff import stopping
 from pressdiff.settings import Settings
-from tasks.steps.load import close_run, open_run
-from tasks.steps.report import (
-    SUMMARY,
-    RunSummary,
-    publish_notable,
-    publish_summary,
-    reject_reasons,
-    summary_line,
-)
+from tasks.steps.closing import close_with_summary, log_summary, skipped
+from tasks.steps.load import open_run
+from tasks.steps.report import RunSummary, publish_notable, summary_line
 from tasks.steps.schedule import due_articles, links_of, poll_sources, reschedule, tick_lock
 
 
@@ -32,8 +26,7 @@ def tick(
     s = settings or Settings()
     with tick_lock(db) as held:
         if not held:  # another tick is writing: skip this one rather than queue behind it
-            get_run_logger().info(SUMMARY + "skipped: another tick is running")
-            return RunSummary(run_id="", status="skipped: another tick is running")
+            return skipped("another tick is running")
         run_id = open_run(db, "run --force" if force else "run")
         tracked, poll_rejected = (
             poll_sources(db, run_id, s.fetch, s.crawl, s.poll_interval, force) if poll else (0, 0)
@@ -42,20 +35,15 @@ def tick(
         stored, compared = process(db, run_id, [], links_of(due), s)
         if not stopping.requested():  # an interrupted tick's unvisited articles stay due
             reschedule(db, quote(due), run_id, s.schedule, s.revisit_scale)
-        summary = RunSummary(
-            run_id=run_id,
+        summary = close_with_summary(
+            db,
+            run_id,
+            stored,
+            compared,
             inputs=len(due),
-            articles_new=stored.articles_new,
-            versions_new=stored.versions_new,
-            unchanged=stored.unchanged,
-            duplicates=stored.duplicates,
-            rejected=stored.rejected + poll_rejected,
-            comparisons=compared,
+            rejected=poll_rejected,
             tracked_new=tracked,
-            reject_reasons=reject_reasons(db, run_id),
         )
-        summary.status = close_run(db, run_id, summary.counts())
-        publish_summary(summary)
         flagged = publish_notable(db, run_id, s.webhooks)
-        get_run_logger().info(SUMMARY + summary_line(summary, flagged, poll))
+        log_summary(summary_line(summary, flagged, poll))
         return summary

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pressdiff.errors import SetupError
-from pressdiff.serve import DEPLOYMENTS, healthy, load_deployments
+from pressdiff.prefect_server import healthy
+from pressdiff.serve import DEPLOYMENTS, load_deployments
 
 ROOT = DEPLOYMENTS.parents[1]
 SUFFIX = "-worker"

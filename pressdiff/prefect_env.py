@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import importlib.util
 import os
-import socket
-import subprocess
 import sys
 import threading
-import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from pressdiff import stopping
-from pressdiff.errors import Interrupted, SetupError
+from pressdiff import prefect_server, stopping
 
 OFFLINE = {
     "DO_NOT_TRACK": "1",
@@ -88,10 +84,9 @@ def _has_profiles() -> bool:
 
 
 def _spawn_server() -> Callable[[], None]:
-    """Start the server process as prefect.server.api.server.SubprocessASGIServer does."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    """Start the server process as prefect.server.api.server.SubprocessASGIServer does;
+    returns what waits until it answers."""
+    port = prefect_server.free_port()
     spec = importlib.util.find_spec("prefect")
     app_dir = Path(next(iter(spec.submodule_search_locations))).parent if spec else Path()
     env = {
@@ -101,73 +96,28 @@ def _spawn_server() -> Callable[[], None]:
         "PREFECT__SERVER_FINAL": "1",
     }
     home = Path(os.environ.get("PREFECT_HOME", ".")).expanduser()
-    log_path = home / f"server-{os.getpid()}.log"  # kept only when the server fails
-    log = log_path.open("wb")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pressdiff.child_process",  # ends with this process, even on kill -9
-            "uvicorn",
-            "--app-dir",
-            str(app_dir),
-            "--factory",
-            "prefect.server.api.server:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "error",
-            "--lifespan",
-            "on",
-        ],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # out of the terminal's Ctrl-C: this process stops it, last
-    )
-    log.close()  # the server holds its own copy
-    atexit.register(_stop, proc, log_path)
-    stopping.on_exit_now(proc.kill)
-    url = f"http://127.0.0.1:{port}/api"
-    os.environ["PREFECT_API_URL"] = url
-    timeout = float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120"))
-    started = time.monotonic()
-    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: no proxy
-
-    def wait() -> None:
-        while True:
-            if stopping.requested():
-                raise Interrupted()
-            if proc.poll() is not None:
-                err = log_path.read_text(errors="replace").strip().splitlines()
-                last = err[-1] if err else f"exit code {proc.returncode}"
-                raise SetupError(f"Prefect's local server did not start ({log_path}): {last}")
-            with contextlib.suppress(OSError), direct.open(f"{url}/health", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-            if time.monotonic() - started > timeout:
-                _stop(proc, None)
-                raise SetupError(
-                    f"Prefect's local server did not answer within {timeout:.0f} s "
-                    "(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS)"
-                )
-            time.sleep(0.1)
-
-    return wait
-
-
-def _stop(proc: subprocess.Popen, log_path: Path | None) -> None:
-    """Stop the server; its log goes too when it was still serving (nothing to report)."""
-    if proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    if log_path is not None:
-        log_path.unlink(missing_ok=True)
+    command = [
+        sys.executable,
+        "-m",
+        "pressdiff.child_process",  # ends with this process, even on kill -9
+        "uvicorn",
+        "--app-dir",
+        str(app_dir),
+        "--factory",
+        "prefect.server.api.server:create_app",
+        "--host",
+        prefect_server.LOOPBACK,
+        "--port",
+        str(port),
+        "--log-level",
+        "error",
+        "--lifespan",
+        "on",
+    ]
+    log = home / f"server-{os.getpid()}.log"  # kept only when the server fails
+    log.unlink(missing_ok=True)
+    server = prefect_server.start(command, port, env, log)
+    atexit.register(server.stop, forget_log=True)
+    stopping.on_exit_now(server.proc.kill)
+    os.environ["PREFECT_API_URL"] = server.api
+    return functools.partial(server.wait_healthy, prefect_server.startup_timeout())

@@ -18,8 +18,6 @@ import asyncio
 import contextlib
 import os
 import signal
-import socket
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -27,36 +25,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 from uuid import UUID
 
-import httpx
 import yaml
 
+from pressdiff import prefect_server
 from pressdiff.errors import SetupError
+from pressdiff.prefect_server import free_port, healthy
 
 DEPLOYMENTS = Path(__file__).resolve().parents[1] / "deployments" / "prefect.yaml"
 FIRST_TICK = "poll-watchlist"  # run at start: nobody should wait 5 minutes for a first poll
 POLL_SECONDS = 2.0  # how often the runner and the tick reporter ask the API
 LOG_WAIT = 10.0  # how long a finished run's summary may trail its final state
 STOP_GRACE = 3.0  # how long a run in flight gets to stop before the runner gives up on it
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def healthy(api_url: str) -> bool:
-    """Whether a Prefect API answers at `api_url`."""
-    try:
-        return httpx.get(f"{api_url.rstrip('/')}/health", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
+STOP_SERVER = 2.0  # how long the server gets between SIGTERM and SIGKILL
 
 
 def server_env(port: int) -> dict[str, str]:
     """The environment of a local server whose UI calls the API on its own port."""
-    api = f"http://127.0.0.1:{port}/api"
+    api = prefect_server.api_url(port)
     return {
         **os.environ,
         "PREFECT_UI_ENABLED": "true",
@@ -70,50 +55,17 @@ def server_env(port: int) -> dict[str, str]:
     }
 
 
-def start_server(port: int, log: Path, timeout: float = 120) -> subprocess.Popen:
+def start_server(port: int, log: Path) -> prefect_server.LocalServer:
     """Start `prefect server start` (API and UI) on 127.0.0.1:`port`; returns once it answers."""
-    log.parent.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "prefect", "server", "start"]
-    proc = subprocess.Popen(
-        [*command, "--host", "127.0.0.1", "--port", str(port)],
-        env=server_env(port),
-        stdin=subprocess.DEVNULL,
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    command += ["--host", prefect_server.LOOPBACK, "--port", str(port)]
+    server = prefect_server.start(command, port, server_env(port), log)
     try:
-        _wait_healthy(proc, f"http://127.0.0.1:{port}/api", log, timeout)
+        server.wait_healthy(prefect_server.startup_timeout())
     except BaseException:  # a failed start, or Ctrl-C / SIGTERM while it starts
-        stop(proc)
+        server.stop(STOP_SERVER)
         raise
-    return proc
-
-
-def _wait_healthy(proc: subprocess.Popen, api: str, log: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SetupError(f"the Prefect server stopped while starting; see {log}")
-        if healthy(api):
-            return
-        time.sleep(0.5)
-    raise SetupError(f"the Prefect server did not answer within {timeout:.0f} s; see {log}")
-
-
-def stop(proc: subprocess.Popen, grace: float = 2) -> None:
-    """Stop a process group: SIGTERM, then SIGKILL."""
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        if proc.poll() is not None:
-            return
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(grace)
-        except subprocess.TimeoutExpired:
-            continue
+    return server
 
 
 def load_deployments(path: Path = DEPLOYMENTS) -> list[dict]:
@@ -174,7 +126,7 @@ def serve(db: str, say: Callable[[str], None], interval_scale: float = 1.0) -> N
             port = free_port()
             say("starting a local Prefect server…")
             server = start_server(port, state_dir(db) / "prefect-server.log")
-            api = f"http://127.0.0.1:{port}/api"
+            api = server.api
             os.environ["PREFECT_API_URL"] = api
             os.environ["PREFECT_UI_URL"] = api.removesuffix("/api")
         deployments = build(load_deployments(), str(Path(db).resolve()), interval_scale)
@@ -190,7 +142,7 @@ def serve(db: str, say: Callable[[str], None], interval_scale: float = 1.0) -> N
         signal.signal(signal.SIGTERM, previous)
         if server is not None:
             _drain_to_api()
-            stop(server)
+            server.stop(STOP_SERVER)
     say("stopped")
 
 

@@ -247,6 +247,6 @@ class Cli:
 def _bar(line: str) -> bool:
     """A line of the progress display: a stage's label, then its bar, count and times."""
     shape = r"\s+[━╸╺╾╼ ]*[\d,]+(/[\d,]+)?\s"
-    from pressdiff.commands import STAGES
+    from pressdiff.commands.runs import STAGES
 
     return any(re.match(f"^{label}{shape}", line) for label in STAGES.values())

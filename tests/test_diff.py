@@ -15,7 +15,7 @@ from tasks.compare.align import compare
 from tasks.compare.settings import AlignSettings
 from tasks.records import Document
 from tasks.text.extract import extract_document
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from warehouse.comparisons import load_versions, store_comparisons
 from warehouse.connection import connect
 from warehouse.store import start_run, store_articles

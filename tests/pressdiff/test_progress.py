@@ -8,7 +8,7 @@ import re
 from rich.console import Console
 
 from pressdiff import progress
-from pressdiff.commands import STAGES
+from pressdiff.commands.runs import STAGES
 from pressdiff.render import progress_bar, stage_listener
 from tests.helpers import ROOT, Cli
 
