@@ -27,9 +27,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from tasks.compare.align import SentenceEdit, align, is_boilerplate
-from tasks.records import Sentence
 from tasks.text.segment import split_paragraphs, split_sentences
 from tasks.text.typography import comparison_form, text_hash, words
+from warehouse.records import Sentence
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -17,12 +17,12 @@ from prefect.utilities.annotations import quote
 from pressdiff import progress, stopping
 from pressdiff.settings import Settings
 from tasks.inputs.discover import batched
-from tasks.records import InputRef
 from tasks.steps.dedupe import find_stories
 from tasks.steps.fetch import fetch_articles
 from tasks.steps.load import compare_versions, owed_work, store_batch
 from tasks.text.extract import extract_batch
 from tasks.web.links import Link
+from warehouse.records import InputRef
 from warehouse.store import StoreResult
 
 

@@ -11,8 +11,8 @@ import duckdb
 import pyarrow as pa
 
 from tasks.compare.align import Comparison
-from tasks.records import Sentence
 from tasks.text.typography import stable_id
+from warehouse.records import Sentence
 from warehouse.store import Columns, insert_arrow
 from warehouse.transaction import transaction
 

@@ -74,9 +74,9 @@ from rapidfuzz.distance import Indel
 from tasks.compare.categories import categorize, summarize
 from tasks.compare.furniture import furniture_indices, trie_pattern
 from tasks.dedupe.shingles import containment, jaccard, shingles_of
-from tasks.records import Sentence
 from tasks.text.datelines import split_dateline
 from tasks.text.typography import comparison_form, text_hash
+from warehouse.records import Sentence
 
 Kind = Literal["same", "changed", "added", "removed", "moved"]
 

@@ -16,8 +16,8 @@ from pressdiff.errors import InputError
 from tasks.inputs.crawl_index import INDEX_NAME, read_crawl_index
 from tasks.inputs.detect import detect_kind
 from tasks.inputs.read import format_of, not_regular, os_reason, printable, read_regular
-from tasks.records import InputRef, Reject
 from tasks.web.links import LINK_KINDS, Link, read_links
+from warehouse.records import InputRef, Reject
 
 
 @dataclass(slots=True)

@@ -18,7 +18,7 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from tasks.records import Document, InputRef, Reject
+from warehouse.records import Document, InputRef, Reject
 
 FORMATS = {
     ".html": "html",

@@ -18,11 +18,11 @@ from prefect.runtime import flow_run
 
 from pressdiff import progress, stopping
 from tasks.compare.align import compare
-from tasks.records import Article, Reject, Sighting
 from tasks.steps.pause_points import pause_point
 from warehouse import pending, store
 from warehouse.comparisons import load_versions, store_comparisons, unseen_pairs
 from warehouse.connection import connect
+from warehouse.records import Article, Reject, Sighting
 from warehouse.transaction import transaction
 
 # DuckDB's own default is 80% of the machine's memory. The writer's queries are joins over

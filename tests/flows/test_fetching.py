@@ -19,7 +19,6 @@ from flows.tick import tick
 from pressdiff.cli import main
 from pressdiff.settings import Settings
 from tasks.inputs.warc import iter_warc, iter_warcs
-from tasks.records import Article, Document
 from tasks.steps.fetch import expand_sources
 from tasks.steps.load import _connections as warehouse_connections
 from tasks.steps.load import close_warehouse, warehouse
@@ -43,6 +42,7 @@ from tests.httpserver import (
 )
 from tests.httpserver import http_server as http_server  # the fixture
 from warehouse import tracking
+from warehouse.records import Article, Document
 
 pytestmark = pytest.mark.usefixtures("prefect")
 

@@ -108,8 +108,8 @@ OTHER_STORIES = [
 
 
 def _article(site: str, key: str, paragraphs: list[str], hour: int):
-    from tasks.records import Article, Document
     from tasks.text.extract import extract_document
+    from warehouse.records import Article, Document
 
     doc = Document(
         source=key,

@@ -16,13 +16,13 @@ import duckdb
 import pytest
 
 from pressdiff.settings import Settings
-from tasks.records import InputRef
 from tasks.steps.dedupe import find_stories
 from tasks.steps.load import close_warehouse, store_batch
 from tasks.text.extract import process_refs
 from tests.conftest import ROOT
 from tests.small_texts import write_texts
 from warehouse import dedupe
+from warehouse.records import InputRef
 
 # Store and match `n` generated texts in batches of 200, as the ingest flow does; print the
 # process's peak RSS and what was found.
@@ -30,7 +30,7 @@ PIPELINE = r"""
 import json, resource, sys
 from pathlib import Path
 from pressdiff.settings import Settings
-from tasks.records import InputRef
+from warehouse.records import InputRef
 from tasks.steps.dedupe import find_stories
 from tasks.text.extract import process_refs
 from tasks.steps.load import close_warehouse, store_batch

@@ -8,9 +8,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tasks.records import Reject
 from warehouse import store, tracking
 from warehouse.connection import connect
+from warehouse.records import Reject
 
 START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 EVERY = timedelta(minutes=15)

@@ -10,11 +10,11 @@ import duckdb
 import pytest
 
 from pressdiff.errors import NotFoundError
-from tasks.records import Article, Document, Reject
 from tasks.text.extract import TEXT_EXTRACTOR, extract_document
 from tasks.text.typography import stable_id
 from warehouse import queries
 from warehouse.connection import connect
+from warehouse.records import Article, Document, Reject
 from warehouse.store import (
     StoreResult,
     article_id_of,

@@ -26,11 +26,11 @@ from tasks.compare.align import (
     phrase_edits_for,
     phrase_ops,
 )
-from tasks.records import Sentence
 from tasks.text.datelines import split_dateline, split_header
 from tasks.text.segment import split_paragraphs, split_sentences
 from tasks.text.typography import comparison_form, text_hash
 from tests.conftest import corpus
+from warehouse.records import Sentence
 
 # ---------------------------------------------------------------- helpers
 

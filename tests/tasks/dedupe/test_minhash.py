@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 
 from tasks.dedupe import minhash as mh
 from tasks.dedupe.shingles import jaccard, shingles
-from tasks.records import Article, Document
 from tasks.text.extract import extract_document
 from tasks.text.segment import split_paragraphs, split_sentences
 from tasks.text.typography import comparison_form, text_hash, words
@@ -22,6 +21,7 @@ from tests.conftest import corpus
 from tests.tasks.republish import benchmark_bodies, republish
 from warehouse import dedupe
 from warehouse.connection import connect
+from warehouse.records import Article, Document
 from warehouse.store import store_articles
 
 WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFG0123456789", min_size=1, max_size=12)

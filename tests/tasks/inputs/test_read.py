@@ -11,7 +11,7 @@ import pytest
 
 from pressdiff.errors import InputError
 from tasks.inputs.read import decode, format_of, read_ref
-from tasks.records import Document, InputRef, Reject
+from warehouse.records import Document, InputRef, Reject
 
 NAMES = "text, body, content, article, articleBody, maintext, html, raw_html, content_html"
 
