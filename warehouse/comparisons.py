@@ -11,7 +11,7 @@ import duckdb
 import pyarrow as pa
 
 from tasks.compare.align import Comparison
-from tasks.text.typography import stable_id
+from warehouse.ids import stable_id
 from warehouse.records import Sentence
 from warehouse.store import Columns, insert_arrow
 from warehouse.transaction import transaction

@@ -20,9 +20,9 @@ import duckdb
 import pyarrow as pa
 
 from pressdiff import processes
-from tasks.text.typography import stable_id
 from tasks.web.urls import canonical_url
 from warehouse import pending
+from warehouse.ids import stable_id
 from warehouse.records import Article, Reject, Sighting
 from warehouse.transaction import transaction
 

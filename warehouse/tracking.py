@@ -13,9 +13,9 @@ import pyarrow as pa
 
 from pressdiff.errors import NotFoundError, UsageError
 from tasks.schedule.revisit import ArticleState, SiteStats
-from tasks.text.typography import stable_id
 from tasks.web.urls import canonical_url, site_of
 from warehouse.fetches import normalized
+from warehouse.ids import stable_id
 from warehouse.store import insert_arrow
 
 _SQL = Path(__file__).parent / "sql"

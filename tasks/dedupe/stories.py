@@ -33,7 +33,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tasks.dedupe.shingles import shingles
-from tasks.text.typography import stable_id
+from warehouse.ids import stable_id
 
 ShingleSet = set[str] | frozenset[str] | NDArray[np.uint64]
 _LATEST = datetime.max.replace(tzinfo=UTC)

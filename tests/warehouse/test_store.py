@@ -11,9 +11,9 @@ import pytest
 
 from pressdiff.errors import NotFoundError
 from tasks.text.extract import TEXT_EXTRACTOR, extract_document
-from tasks.text.typography import stable_id
 from warehouse import queries
 from warehouse.connection import connect
+from warehouse.ids import stable_id
 from warehouse.records import Article, Document, Reject
 from warehouse.store import (
     StoreResult,
