@@ -14,9 +14,9 @@ from prefect.cache_policies import NO_CACHE
 from pressdiff import progress
 from tasks.dedupe.minhash import SEED
 from tasks.dedupe.stories import Thresholds, pair_params
-from tasks.steps.load import warehouse
 from tasks.steps.pause_points import pause_point
 from warehouse import dedupe, pending
+from warehouse.connection import warehouse
 from warehouse.transaction import transaction
 
 

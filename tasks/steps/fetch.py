@@ -15,13 +15,13 @@ from pressdiff import progress
 from pressdiff.errors import InputError
 from pressdiff.settings import Settings
 from tasks.inputs.detect import detect_kind
-from tasks.steps.load import warehouse
 from tasks.web.crawl_budget import CrawlBudget
 from tasks.web.feeds import advertised_feeds
 from tasks.web.fetch import FetchPolicy, FetchResult, fetch_many
 from tasks.web.links import LINK_KINDS, Link, read_links
 from tasks.web.snapshots import SnapshotStore
 from warehouse import fetches
+from warehouse.connection import warehouse
 from warehouse.records import InputRef, Reject, Sighting
 from warehouse.store import snapshot_dir
 

@@ -1,9 +1,10 @@
 """Loading into the warehouse: the Prefect tasks around warehouse/store.py.
 
-The flow's one DuckDB connection is opened by `warehouse` and shared by these tasks
-(DuckDB allows one writer per file); every write is a bulk insert. A batch is stored in
-one transaction, and each comparison batch in one more: a run killed at any point leaves
-no half-stored batch, and the work it still owed to the next run (warehouse/pending.py).
+The flow's one DuckDB connection is opened by `warehouse.connection.warehouse` and
+shared by these tasks (DuckDB allows one writer per file); every write is a bulk insert.
+A batch is stored in one transaction, and each comparison batch in one more: a run killed
+at any point leaves no half-stored batch, and the work it still owed to the next run
+(warehouse/pending.py).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-import duckdb
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
@@ -21,38 +21,9 @@ from tasks.compare.align import compare
 from tasks.steps.pause_points import pause_point
 from warehouse import pending, store
 from warehouse.comparisons import load_versions, store_comparisons, unseen_pairs
-from warehouse.connection import connect
+from warehouse.connection import warehouse
 from warehouse.records import Article, Reject, Sighting
 from warehouse.transaction import transaction
-
-# DuckDB's own default is 80% of the machine's memory. The writer's queries are joins over
-# one batch at a time; past this limit DuckDB spills to a temporary folder beside the
-# warehouse rather than growing (ingest's whole process tree stays under 1.5 GB).
-MEMORY_LIMIT = "512MB"
-
-_connections: dict[str, duckdb.DuckDBPyConnection] = {}
-
-
-def warehouse(db: str) -> duckdb.DuckDBPyConnection:
-    """The connection of this process to `db`, opened (and migrated) on first use."""
-    if db not in _connections:
-        con = connect(db)
-        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-        _connections[db] = con
-    return _connections[db]
-
-
-def adopt_warehouse(db: str, con: duckdb.DuckDBPyConnection) -> None:
-    """Use `con`, opened by the caller, as this process's connection to `db`."""
-    _connections[db] = con
-
-
-def close_warehouse(db: str) -> None:
-    """Close this process's connection to `db`, releasing the file for other processes."""
-    con = _connections.pop(db, None)
-    if con is not None:
-        con.execute("CHECKPOINT")
-        con.close()
 
 
 @task(name="open-run", cache_policy=NO_CACHE)

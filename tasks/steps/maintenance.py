@@ -7,7 +7,7 @@ from pathlib import Path
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from tasks.steps.load import warehouse
+from warehouse.connection import warehouse
 
 AUDITS = Path(__file__).resolve().parents[1] / "warehouse" / "audits"
 

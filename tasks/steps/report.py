@@ -10,7 +10,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from pressdiff.render import format_rows
-from tasks.steps.load import warehouse
+from warehouse.connection import warehouse
 
 
 @dataclass(slots=True)

@@ -21,9 +21,9 @@ from prefect.cache_policies import NO_CACHE
 from pressdiff.settings import Settings
 from tasks.schedule.revisit import RevisitPolicy, SiteStats, next_check, record_check
 from tasks.steps.fetch import expand_sources
-from tasks.steps.load import warehouse
 from tasks.web.links import Link
 from warehouse import store, tracking
+from warehouse.connection import warehouse
 
 
 def next_visit(

@@ -20,8 +20,6 @@ from pressdiff.cli import main
 from pressdiff.settings import Settings
 from tasks.inputs.warc import iter_warc, iter_warcs
 from tasks.steps.fetch import expand_sources
-from tasks.steps.load import _connections as warehouse_connections
-from tasks.steps.load import close_warehouse, warehouse
 from tasks.text.extract import extract_document
 from tasks.web.snapshots import content_hash
 from tasks.web.urls import canonical_url
@@ -42,6 +40,8 @@ from tests.httpserver import (
 )
 from tests.httpserver import http_server as http_server  # the fixture
 from warehouse import tracking
+from warehouse.connection import _connections as warehouse_connections
+from warehouse.connection import close_warehouse, warehouse
 from warehouse.records import Article, Document
 
 pytestmark = pytest.mark.usefixtures("prefect")

@@ -12,8 +12,8 @@ import pytest
 
 from flows.ingest import ingest
 from pressdiff.settings import Settings
-from tasks.steps.load import close_warehouse
 from tests.conftest import corpus
+from warehouse.connection import close_warehouse
 
 pytestmark = pytest.mark.usefixtures("prefect")
 

@@ -12,10 +12,10 @@ import pytest
 
 from flows.tick import tick
 from pressdiff.settings import Settings
-from tasks.steps.load import close_warehouse, warehouse
 from tasks.steps.schedule import tick_lock
 from tests.httpserver import Response, article, make_server
 from warehouse import tracking
+from warehouse.connection import close_warehouse, warehouse
 
 pytestmark = pytest.mark.usefixtures("prefect")
 

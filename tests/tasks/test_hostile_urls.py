@@ -33,7 +33,6 @@ import pytest
 import tasks.web.addresses as addresses
 from pressdiff.settings import Settings
 from tasks.steps.fetch import expand_sources
-from tasks.steps.load import close_warehouse
 from tasks.web.fetch import FetchPolicy, FetchResult, decode_body, fetch_many
 from tests import hostile
 from tests.httpserver import (
@@ -50,6 +49,7 @@ from tests.httpserver import (
     sitemap,
     sitemap_index,
 )
+from warehouse.connection import close_warehouse
 
 POLICY = FetchPolicy(
     allow_private=True,

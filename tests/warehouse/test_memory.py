@@ -17,11 +17,12 @@ import pytest
 
 from pressdiff.settings import Settings
 from tasks.steps.dedupe import find_stories
-from tasks.steps.load import close_warehouse, store_batch
+from tasks.steps.load import store_batch
 from tasks.text.extract import process_refs
 from tests.conftest import ROOT
 from tests.small_texts import write_texts
 from warehouse import dedupe
+from warehouse.connection import close_warehouse
 from warehouse.records import InputRef
 
 # Store and match `n` generated texts in batches of 200, as the ingest flow does; print the
@@ -33,7 +34,8 @@ from pressdiff.settings import Settings
 from warehouse.records import InputRef
 from tasks.steps.dedupe import find_stories
 from tasks.text.extract import process_refs
-from tasks.steps.load import close_warehouse, store_batch
+from warehouse.connection import close_warehouse
+from tasks.steps.load import store_batch
 from tests.small_texts import write_texts
 folder, db, n = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 write_texts(folder, n)
