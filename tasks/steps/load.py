@@ -10,8 +10,10 @@ at any point leaves no half-stored batch, and the work it still owed to the next
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
+import duckdb
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
@@ -19,11 +21,45 @@ from prefect.runtime import flow_run
 from pressdiff import progress, stopping
 from tasks.compare.align import compare
 from tasks.steps.pause_points import pause_point
+from tasks.versions import Plan, article_id_of, sighting_article_id
 from warehouse import pending, store
 from warehouse.comparisons import load_versions, store_comparisons, unseen_pairs
 from warehouse.connection import warehouse
-from warehouse.records import Article, Reject, Sighting
+from warehouse.records import Article, Reject, Sighting, StoreResult
 from warehouse.transaction import transaction
+
+
+def store_articles(
+    con: duckdb.DuckDBPyConnection, articles: Iterable[Article], run_id: str, now: datetime
+) -> StoreResult:
+    """Store a batch: new articles, new versions (with sentences), sightings of known texts,
+    and the matching and comparisons the new versions make due (rules: tasks/versions.py)."""
+    articles = sorted(articles, key=lambda a: a.seen_at or now)
+    if not articles:
+        return StoreResult()
+    renamed = store.moved(con, {article_id_of(a): a.text_hash for a in articles if not a.url})
+    ids_of = [renamed.get(i, i) for i in map(article_id_of, articles)]
+    plan = Plan(*store.known(con, list(set(ids_of)), list({a.text_hash for a in articles})))
+    for a, article_id in zip(articles, ids_of, strict=True):
+        plan.add(a, a.seen_at or now, run_id, article_id)
+    store.write_plan(con, plan.cols, plan.result, run_id)
+    return plan.result
+
+
+def store_sightings(
+    con: duckdb.DuckDBPyConnection, sightings: Iterable[Sighting], run_id: str
+) -> tuple[int, list[Reject]]:
+    """Record URLs seen unchanged (304s, revisits) as sightings of the version current then;
+    returns (how many, rejects for URLs with no stored version)."""
+    sightings = list(sightings)
+    if not sightings:
+        return 0, []
+    ids = {s: sighting_article_id(s) for s in sightings}
+    plan = Plan(*store.known(con, list(set(ids.values())), []))
+    for s in sightings:
+        plan.add_sighting(s, run_id, ids[s])
+    store.write_plan(con, {"sightings": plan.cols["sightings"]}, StoreResult(), run_id)
+    return plan.result.unchanged, plan.rejects
 
 
 @task(name="open-run", cache_policy=NO_CACHE)
@@ -40,7 +76,7 @@ def store_batch(
     results: list[Article | Reject | Sighting],
     run_id: str,
     seen_at: datetime | None = None,
-) -> store.StoreResult:
+) -> StoreResult:
     """Store a batch of extraction results (versions, sightings and rejects) in one
     transaction. An article that carries no capture time of its own was seen at `seen_at`
     (default: now)."""
@@ -50,8 +86,8 @@ def store_batch(
     rejects = [r for r in results if isinstance(r, Reject)]
     pause_point("store-batch")
     with transaction(con):
-        result = store.store_articles(con, articles, run_id, seen_at or now)
-        unchanged, unknown = store.store_sightings(
+        result = store_articles(con, articles, run_id, seen_at or now)
+        unchanged, unknown = store_sightings(
             con, [r for r in results if isinstance(r, Sighting)], run_id
         )
         result.unchanged += unchanged

@@ -125,6 +125,7 @@ def _article(site: str, key: str, paragraphs: list[str], hour: int):
 
 def test_site_boilerplate_is_left_out_when_pairs_are_verified(tmp_path) -> None:
     from tasks.dedupe.stories import without_site_boilerplate
+    from tasks.steps.load import store_articles
     from warehouse.dedupe import (
         candidates,
         index_versions,
@@ -132,7 +133,6 @@ def test_site_boilerplate_is_left_out_when_pairs_are_verified(tmp_path) -> None:
         load_verification_docs,
         verify_candidates,
     )
-    from warehouse.store import store_articles
 
     con = connect(tmp_path / "w.duckdb")
     articles = [_article("wire.example", "wire", WIRE, 0)]

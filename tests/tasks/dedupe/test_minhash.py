@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from tasks.dedupe import minhash as mh
 from tasks.dedupe.shingles import jaccard, shingles
+from tasks.steps.load import store_articles
 from tasks.text.extract import extract_document
 from tasks.text.segment import split_paragraphs, split_sentences
 from tasks.text.typography import comparison_form, text_hash, words
@@ -22,7 +23,6 @@ from tests.tasks.republish import benchmark_bodies, republish
 from warehouse import dedupe
 from warehouse.connection import connect
 from warehouse.records import Article, Document
-from warehouse.store import store_articles
 
 WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFG0123456789", min_size=1, max_size=12)
 SEP = st.sampled_from([" ", " ", " ", ", ", ". ", " - ", "-", "'", ".", " (", ") "])
