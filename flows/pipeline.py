@@ -73,9 +73,7 @@ def follow_up(
 ) -> int:
     """Match `version_ids` against the warehouse, then compare `pairs` (by relation) and
     the republications found; returns how many comparisons it made."""
-    republished = (
-        find_stories(db, quote(version_ids), run_id, **s.dedupe_params()) if version_ids else []
-    )
+    republished = find_stories(db, quote(version_ids), run_id, s.dedupe) if version_ids else []
     todo = {**pairs, "republication": pairs.get("republication", []) + republished}
     return sum(
         compare_versions(db, quote(p), relation, run_id, s.same_threshold, s.change_threshold)

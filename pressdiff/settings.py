@@ -14,6 +14,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from pressdiff import __version__
+from tasks.dedupe.settings import DedupeSettings
 
 
 def cores() -> int:
@@ -101,21 +102,22 @@ class Settings(BaseSettings):
         description="Two texts sharing a whole sentence this long are candidates (0: off).",
     )
 
-    def dedupe_params(self) -> dict[str, float | int]:
-        """The near-duplicate settings, as `tasks.steps.dedupe.find_stories` takes them."""
-        return {
-            "shingle_size": self.shingle_size,
-            "num_perm": self.num_perm,
-            "bands": self.lsh_bands,
-            "jaccard": self.jaccard_threshold,
-            "containment": self.containment_threshold,
-            "boilerplate_min_articles": self.boilerplate_min_articles,
-            "anchor_scale": self.anchor_scale,
-            "anchor_max_df": self.anchor_max_df,
-            "anchor_min_shared": self.anchor_min_shared,
-            "anchor_min_share": self.anchor_min_share,
-            "sentence_min_words": self.sentence_min_words,
-        }
+    @property
+    def dedupe(self) -> DedupeSettings:
+        """How near-duplicates are found, as `tasks.steps.dedupe.find_stories` takes them."""
+        return DedupeSettings(
+            shingle_size=self.shingle_size,
+            num_perm=self.num_perm,
+            lsh_bands=self.lsh_bands,
+            jaccard_threshold=self.jaccard_threshold,
+            containment_threshold=self.containment_threshold,
+            boilerplate_min_articles=self.boilerplate_min_articles,
+            anchor_scale=self.anchor_scale,
+            anchor_max_df=self.anchor_max_df,
+            anchor_min_shared=self.anchor_min_shared,
+            anchor_min_share=self.anchor_min_share,
+            sentence_min_words=self.sentence_min_words,
+        )
 
 
 def get_settings(**overrides: object) -> Settings:

@@ -43,7 +43,7 @@ refs = [InputRef(str(p), "text", path=str(p)) for p in sorted(folder.rglob("*.tx
 pairs = 0
 for i in range(0, len(refs), 200):
     stored = store_batch.fn(db, process_refs(refs[i : i + 200], 1 << 20, 20), "run")
-    pairs += len(find_stories.fn(db, stored.new_version_ids, "run", **Settings().dedupe_params()))
+    pairs += len(find_stories.fn(db, stored.new_version_ids, "run", Settings().dedupe))
 close_warehouse(db)
 print(json.dumps({"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "republications": pairs}))
@@ -72,7 +72,7 @@ def test_candidates_are_read_outside_the_write_transaction(tmp_path, monkeypatch
 
     monkeypatch.setattr(dedupe, "candidates", probed)
     try:
-        republished = find_stories.fn(db, ids, "run", **Settings().dedupe_params())
+        republished = find_stories.fn(db, ids, "run", Settings().dedupe)
     finally:
         close_warehouse(db)
     assert len(republished) >= 10  # one generated text in ten is a near-duplicate
