@@ -398,12 +398,12 @@ def add_entries(console: Console, db: str, entries, allow_private: bool | None) 
     from datetime import UTC, datetime
 
     from pressdiff.watchlist import private_address
-    from warehouse import tracking
+    from tasks.steps import watchlist
 
     allowed = get_settings(allow_private=allow_private).allow_private
     con = connect(db)
     for e in entries:
-        source, new = tracking.add_source(con, e.uri, e.kind, e.every, datetime.now(UTC))
+        source, new = watchlist.add_source(con, e.uri, e.kind, e.every, datetime.now(UTC))
         console.print(safe_text(f"{'added' if new else 'updated'} {source.kind} {source.uri}"))
         kind = private_address(source.uri)
         if kind and not allowed:
@@ -430,11 +430,11 @@ def watch_import(console: Console, db: str, path: str, allow_private: bool | Non
 
 def watch_remove(console: Console, db: str, refs) -> None:
     """Remove sources from the watchlist."""
-    from warehouse import tracking
+    from tasks.steps import watchlist
 
     con = connect(db)
     for ref in refs:
-        console.print(safe_text(f"removed {tracking.remove_source(con, ref)}"))
+        console.print(safe_text(f"removed {watchlist.remove_source(con, ref)}"))
 
 
 def watch_list(console: Console, db: str, fmt: str) -> None:

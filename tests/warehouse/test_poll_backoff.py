@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tasks.steps import watchlist
 from warehouse import store, tracking
 from warehouse.connection import connect
 from warehouse.records import Reject
@@ -37,7 +38,7 @@ def poll(
 
 
 def test_failed_polls_back_off_from_a_minute_to_the_interval(con) -> None:
-    source, _ = tracking.add_source(con, "https://news.example/feed.xml", "feed", None, START)
+    source, _ = watchlist.add_source(con, "https://news.example/feed.xml", "feed", None, START)
     failure = Reject(source.uri, "fetch failed", "HTTP 503")
     waits, at = [], START
     for ok in [False, False, False, False, False, True, False, True]:
@@ -48,9 +49,9 @@ def test_failed_polls_back_off_from_a_minute_to_the_interval(con) -> None:
 
 
 def test_what_counts_as_a_failed_poll(con) -> None:
-    feed, _ = tracking.add_source(con, "https://news.example/feed.xml", "feed", None, START)
-    home, _ = tracking.add_source(con, "https://paper.example/", "feed", None, START)
-    index, _ = tracking.add_source(con, "https://wire.example/sitemap.xml", "sitemap", None, START)
+    feed, _ = watchlist.add_source(con, "https://news.example/feed.xml", "feed", None, START)
+    home, _ = watchlist.add_source(con, "https://paper.example/", "feed", None, START)
+    index, _ = watchlist.add_source(con, "https://wire.example/sitemap.xml", "sitemap", None, START)
     rejects = [
         Reject("https://paper.example/", "no feed", "the page advertises no feed"),
         Reject(index.uri, "limit reached", "21 sitemaps and feeds not followed: over 50"),
@@ -69,7 +70,7 @@ def test_what_counts_as_a_failed_poll(con) -> None:
 
 
 def test_a_source_polled_every_few_seconds_retries_within_its_interval(con) -> None:
-    source, _ = tracking.add_source(
+    source, _ = watchlist.add_source(
         con, "https://news.example/feed.xml", "feed", timedelta(seconds=30), START
     )
     failure = Reject(source.uri, "fetch failed", "connection failed")
