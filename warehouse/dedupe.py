@@ -28,6 +28,7 @@ VERIFICATION_DOCS_SQL = (_SQL / "dedupe_verification_docs.sql").read_text()
 COMPONENT_STEP_SQL = (_SQL / "dedupe_component_step.sql").read_text()
 LATEST_VERSIONS_SQL = (_SQL / "dedupe_latest_versions.sql").read_text()
 DROP_STORIES_SQL = (_SQL / "dedupe_drop_stories.sql").read_text()
+FORGET_PAIRS_SQL = (_SQL / "dedupe_forget_pairs.sql").read_text()
 
 
 def _ids(version_ids: Iterable[str]) -> pa.Table:
@@ -142,10 +143,7 @@ def store_pairs(
     if not n:
         return 0
     found = pa.table({"version_a": cols["version_a"], "version_b": cols["version_b"]})  # noqa: F841
-    con.execute(
-        "DELETE FROM core.duplicate_pairs WHERE (version_a, version_b) IN "
-        "(SELECT (version_a, version_b) FROM found)"
-    )
+    con.execute(FORGET_PAIRS_SQL)
     stamps = {"found_at": [now] * n, "run_id": [run_id] * n}
     insert_arrow(con, "core.duplicate_pairs", {**cols, **stamps})
     return n

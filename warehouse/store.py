@@ -25,9 +25,11 @@ from warehouse.transaction import transaction
 
 __all__ = ["Columns", "StoreResult", "insert_arrow", "known", "moved", "write_plan"]
 
-MOVED_SQL = (Path(__file__).parent / "sql" / "moved_files.sql").read_text()
-KNOWN_VERSIONS_SQL = (Path(__file__).parent / "sql" / "store_known_versions.sql").read_text()
-HASHES_ELSEWHERE_SQL = (Path(__file__).parent / "sql" / "store_hashes_elsewhere.sql").read_text()
+_SQL = Path(__file__).parent / "sql"
+MOVED_SQL = (_SQL / "moved_files.sql").read_text()
+KNOWN_VERSIONS_SQL = (_SQL / "store_known_versions.sql").read_text()
+HASHES_ELSEWHERE_SQL = (_SQL / "store_hashes_elsewhere.sql").read_text()
+START_RUN_SQL = (_SQL / "store_start_run.sql").read_text()
 
 
 def moved(con: duckdb.DuckDBPyConnection, own: Mapping[str, str]) -> dict[str, str]:
@@ -102,9 +104,16 @@ def start_run(
     """Record that a run started, and which process runs it (see abandon_dead_runs)."""
     owner = processes.me()
     con.execute(
-        "INSERT INTO core.runs (run_id, flow_run_id, started_at, status, command, pid, host, "
-        "process_start) VALUES (?, ?, ?, 'running', ?, ?, ?, ?)",
-        [run_id, flow_run_id, now, command, owner.pid, owner.host, owner.start],
+        START_RUN_SQL,
+        {
+            "run_id": run_id,
+            "flow_run_id": flow_run_id,
+            "now": now,
+            "command": command,
+            "pid": owner.pid,
+            "host": owner.host,
+            "process_start": owner.start,
+        },
     )
 
 

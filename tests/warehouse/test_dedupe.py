@@ -180,3 +180,24 @@ def test_site_boilerplate_is_left_out_when_pairs_are_verified(tmp_path) -> None:
     assert python == sql
     assert not any(line in t for line in BOILERPLATE for t in sql.values())
     con.close()
+
+
+def test_a_pair_found_again_replaces_its_row(tmp_path) -> None:
+    from tasks.dedupe.pairs import Overlap, Pair, pair_columns
+    from warehouse.dedupe import store_pairs
+
+    con = connect(tmp_path / "w.duckdb")
+    for v, a in (("x1", "x"), ("y1", "y")):
+        add_version(con, v, a, 1, T0)
+    settings = DedupeSettings()
+    first = Pair("x1", "y1", "lsh", 0.4, Overlap(40, 100, 60), {"seed": 1})
+    again = Pair("x1", "y1", "lsh+anchor", 0.5, Overlap(50, 100, 60), json.loads(settings.params()))
+    assert store_pairs(con, pair_columns([first]), "run1", T0) == 1
+    assert store_pairs(con, pair_columns([again]), "run2", T0 + timedelta(hours=1)) == 1
+    assert store_pairs(con, pair_columns([]), "run3", T0) == 0
+    rows = con.execute(
+        "SELECT version_a, version_b, method, shared, n_a, n_b, containment, run_id, params "
+        "FROM core.duplicate_pairs"
+    ).fetchall()
+    assert rows == [("x1", "y1", "lsh+anchor", 50, 100, 60, 50 / 60, "run2", settings.params())]
+    con.close()
