@@ -28,9 +28,9 @@ from pathlib import Path
 
 from tasks.compare.align import SentenceEdit, align
 from tasks.compare.noise import is_boilerplate
-from tasks.records import Sentence
 from tasks.text.segment import split_paragraphs, split_sentences
 from tasks.text.typography import comparison_form, text_hash, words
+from warehouse.records import Sentence
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -14,7 +14,7 @@ the warehouse, leaves out each site's boilerplate: sentences found in 3+ article
 site).
 
 Part 2 deduplicates `--n` documents on one core, timing sketching, candidate generation
-(numpy sort-based grouping; and, unless --no-duckdb, warehouse.dedupe.index_versions and
+(numpy sort-based grouping; and, unless --no-duckdb, tasks.steps.dedupe.index_versions and
 candidates on a migrated warehouse, fed in batches as the ingest task is), exact
 verification and story clustering.
 The documents are families: a real body or a letter-substitution cipher of one (a distinct
@@ -46,6 +46,8 @@ import numpy as np  # noqa: E402
 import pyarrow as pa  # noqa: E402
 from datasketch import MinHash, MinHashLSH  # noqa: E402
 
+from bench import reference_dedupe as ref  # noqa: E402
+from bench.reference_dedupe import without_site_boilerplate  # noqa: E402
 from bench.republish import (  # noqa: E402
     allsides_articles,
     benchmark_bodies,
@@ -55,27 +57,20 @@ from bench.republish import (  # noqa: E402
 )
 from pressdiff.settings import Settings  # noqa: E402
 from tasks.dedupe import minhash as mh  # noqa: E402
-from tasks.dedupe.stories import (  # noqa: E402
-    Candidate,
-    Doc,
-    Thresholds,
-    cluster,
-    verify,
-    without_site_boilerplate,
-)
+from tasks.dedupe.pairs import Candidate, Doc, verify  # noqa: E402
+from tasks.dedupe.stories import cluster  # noqa: E402
+from tasks.steps import dedupe  # noqa: E402
 from tasks.text.segment import split_paragraphs, split_sentences  # noqa: E402
 from tasks.text.typography import text_hash, words  # noqa: E402
-from warehouse import dedupe  # noqa: E402
 from warehouse.connection import connect  # noqa: E402
 
 CORPORA = Path(os.environ.get("PRESSDIFF_CORPORA", ROOT.parent / "shared" / "corpora"))
 CACHE = Path(tempfile.gettempdir()) / "pressdiff-bench-cache"
 S = Settings()
-THRESHOLDS = Thresholds(
-    S.jaccard_threshold, S.containment_threshold, S.shingle_size, S.boilerplate_min_articles
-)
-SCALE, MAX_DF, MIN_SHARED, MIN_SHARE = S.anchor_scale, S.anchor_max_df, 2, S.anchor_min_share
-SENTENCE_MIN_WORDS = S.sentence_min_words
+SETTINGS = S.dedupe
+SCALE, MAX_DF = SETTINGS.anchor_scale, SETTINGS.anchor_max_df
+MIN_SHARED, MIN_SHARE = SETTINGS.anchor_min_shared, SETTINGS.anchor_min_share
+SENTENCE_MIN_WORDS = SETTINGS.sentence_min_words
 BATCH = 500  # texts per numpy batch: bigger batches only add page faults
 
 
@@ -91,7 +86,7 @@ class Corpus:
     columns: tuple = field(init=False)  # the same as columns, as DuckDB would hand them over
 
     def __post_init__(self) -> None:
-        self.columns = mh.sentence_columns(self.sentences)
+        self.columns = ref.sentence_columns(self.sentences)
 
 
 def _doc(i: int, site: str | None, text: str) -> tuple[Doc, list[tuple[str, str]]]:
@@ -128,7 +123,7 @@ def same_docs_corpus(bodies: list[str], events: list[str], per_body: int = 2) ->
             add(rep.site, rep.document(), i)
     for i, text in enumerate(events):  # every allsides article is its own family
         add(None, text, len(bodies) + i)
-    clean = without_site_boilerplate(docs, sentences, THRESHOLDS.boilerplate_min_articles)
+    clean = without_site_boilerplate(docs, sentences, SETTINGS.boilerplate_min_articles)
     return Corpus(
         [d.norm_text for d in docs],
         np.array(family),
@@ -193,18 +188,18 @@ def ours_candidates(
     sentences: tuple | None = None,
 ) -> np.ndarray:
     """Band candidates, plus anchor candidates, plus (given the stored sentence rows) pairs
-    sharing a whole sentence (`sentences`: the columns of `mh.sentence_columns`): the routes
+    sharing a whole sentence (`sentences`: the columns of `ref.sentence_columns`): the routes
     of warehouse/sql/dedupe_candidates.sql."""
     sigs, anchors, _ = sketch_batches(norms, with_distinct=False)
     has_words = ~np.all(sigs == mh.EMPTY, axis=1)
     keys = mh.band_keys(sigs, S.lsh_bands)
-    pairs = mh.band_candidates(keys)
+    pairs = ref.band_candidates(keys)
     pairs = [pairs[has_words[pairs[:, 0]] & has_words[pairs[:, 1]]]]
     if with_anchors:
-        pairs.append(mh.anchor_candidates(anchors, MIN_SHARED, MIN_SHARE, MAX_DF)[0])
+        pairs.append(ref.anchor_candidates(anchors, MIN_SHARED, MIN_SHARE, MAX_DF)[0])
     if sentences is not None:
-        keys = mh.sentence_keys(*sentences, len(norms), SENTENCE_MIN_WORDS)
-        pairs.append(mh.sentence_candidates(keys, MAX_DF))
+        keys = ref.sentence_keys(*sentences, len(norms), SENTENCE_MIN_WORDS)
+        pairs.append(ref.sentence_candidates(keys, MAX_DF))
     return np.unique(np.vstack(pairs), axis=0) if len(pairs) > 1 else pairs[0]
 
 
@@ -215,7 +210,7 @@ def verified(pairs: np.ndarray, distinct: mh.Ragged) -> list:
     ids = [str(i) for i in range(len(distinct))]
     sets = {i: distinct.row(int(i)) for i in ids}
     cands = (Candidate(ids[a], ids[b], "pair") for a, b in pairs.tolist())
-    return verify(cands, sets, THRESHOLDS)
+    return verify(cands, sets, SETTINGS)
 
 
 def pair_set(pairs: np.ndarray) -> set[tuple[int, int]]:
@@ -247,9 +242,9 @@ def part1(bodies: list[str], events: list[str], repeats: int) -> None:
     )
     accepted = verified_set(verified(np.sort(corpus.positives, axis=1), distinct))
     print(
-        f"republications the exact rule accepts (J>={THRESHOLDS.jaccard} or "
-        f"C>={THRESHOLDS.containment}, each site's boilerplate left out: sentences in "
-        f">={THRESHOLDS.boilerplate_min_articles} of its articles): "
+        f"republications the exact rule accepts (J>={SETTINGS.jaccard_threshold} or "
+        f"C>={SETTINGS.containment_threshold}, each site's boilerplate left out: sentences in "
+        f">={SETTINGS.boilerplate_min_articles} of its articles): "
         f"{recall(accepted, corpus.positives):.2%}"
     )
     runs = [
@@ -380,16 +375,16 @@ def part2(bodies: list[str], n: int, use_duckdb: bool) -> None:
     has_words = ~np.all(sigs == mh.EMPTY, axis=1)
     keys, secs = timed(lambda: mh.band_keys(sigs, S.lsh_bands))
     steps.append(("band keys", secs))
-    band_pairs, secs = timed(lambda: mh.band_candidates(keys, max_group=None))
+    band_pairs, secs = timed(lambda: ref.band_candidates(keys, max_group=None))
     band_pairs = band_pairs[has_words[band_pairs[:, 0]] & has_words[band_pairs[:, 1]]]
     steps.append((f"band candidates, numpy sort-grouping ({len(band_pairs):,} pairs)", secs))
     (anchor_pairs, _), secs = timed(
-        lambda: mh.anchor_candidates(anchors, MIN_SHARED, MIN_SHARE, MAX_DF)
+        lambda: ref.anchor_candidates(anchors, MIN_SHARED, MIN_SHARE, MAX_DF)
     )
     steps.append((f"anchor candidates, numpy ({len(anchor_pairs):,} pairs)", secs))
     sentence_pairs, secs = timed(
-        lambda: mh.sentence_candidates(
-            mh.sentence_keys(*corpus.columns, len(norms), SENTENCE_MIN_WORDS), MAX_DF
+        lambda: ref.sentence_candidates(
+            ref.sentence_keys(*corpus.columns, len(norms), SENTENCE_MIN_WORDS), MAX_DF
         )
     )
     steps.append((f"shared-sentence candidates, numpy ({len(sentence_pairs):,} pairs)", secs))
@@ -462,7 +457,8 @@ def store_versions(
 def duckdb_incremental(
     norms: Sequence[str], sentences: Sequence[Sequence[tuple[str, str]]], batch: int = 2000
 ) -> None:
-    """warehouse.dedupe.index_versions and candidates on a migrated warehouse, batch by batch."""
+    """tasks.steps.dedupe.index_versions and candidates (warehouse/dedupe.py underneath) on a
+    migrated warehouse, batch by batch."""
     with tempfile.TemporaryDirectory() as tmp:
         con = connect(Path(tmp) / "w.duckdb")
         con.execute("SET threads = 1")
@@ -476,20 +472,9 @@ def duckdb_incremental(
             end = start + batch
             store_versions(con, new, norms[start:end], sentences[start:end])
             t1 = time.perf_counter()
-            dedupe.index_versions(
-                con, new, k=S.shingle_size, num_perm=S.num_perm, bands=S.lsh_bands, scale=SCALE
-            )
+            dedupe.index_versions(con, new, SETTINGS)
             t2 = time.perf_counter()
-            n_pairs += len(
-                dedupe.candidates(
-                    con,
-                    new,
-                    max_df=MAX_DF,
-                    min_shared=MIN_SHARED,
-                    min_share=MIN_SHARE,
-                    sentence_min_words=SENTENCE_MIN_WORDS,
-                )
-            )
+            n_pairs += len(dedupe.candidates(con, new, SETTINGS))
             t3 = time.perf_counter()
             store_s, index_s, last = store_s + t1 - t0, index_s + t2 - t1, t3 - t2
             query_s += last

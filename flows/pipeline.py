@@ -17,12 +17,12 @@ from prefect.utilities.annotations import quote
 from pressdiff import progress, stopping
 from pressdiff.settings import Settings
 from tasks.inputs.discover import batched
-from tasks.records import InputRef
 from tasks.steps.dedupe import find_stories
 from tasks.steps.extract import extract_batch
 from tasks.steps.fetch import fetch_articles
 from tasks.steps.load import compare_versions, owed_work, store_batch
 from tasks.web.links import Link
+from warehouse.records import InputRef
 from warehouse.store import StoreResult
 
 
@@ -73,9 +73,7 @@ def follow_up(
 ) -> int:
     """Match `version_ids` against the warehouse, then compare `pairs` (by relation) and
     the republications found; returns how many comparisons it made."""
-    republished = (
-        find_stories(db, quote(version_ids), run_id, **s.dedupe_params()) if version_ids else []
-    )
+    republished = find_stories(db, quote(version_ids), run_id, s.dedupe) if version_ids else []
     todo = {**pairs, "republication": pairs.get("republication", []) + republished}
     return sum(
         compare_versions(db, quote(p), relation, run_id, s.align)

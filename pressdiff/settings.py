@@ -8,7 +8,7 @@ whole, a frozen dataclass defined next to the code that uses it:
     crawl     tasks.web.crawl_budget.CrawlLimits   how much one run follows from sources
     extract   tasks.text.extract.ExtractSettings   input size, least words
     align     tasks.compare.settings.AlignSettings the aligner's thresholds
-    dedupe    dedupe_params()                      the near-duplicate finder's knobs
+    dedupe    tasks.dedupe.settings.DedupeSettings  the near-duplicate finder's knobs
     schedule  tasks.schedule.revisit.RevisitPolicy the adaptive revisit schedule
 """
 
@@ -28,6 +28,7 @@ from pressdiff.errors import UsageError
 
 if TYPE_CHECKING:  # imported when first used: `pressdiff sql` needs none of them
     from tasks.compare.settings import AlignSettings
+    from tasks.dedupe.settings import DedupeSettings
     from tasks.schedule.revisit import RevisitPolicy
     from tasks.text.extract import ExtractSettings
     from tasks.web.crawl_budget import CrawlLimits
@@ -38,6 +39,7 @@ if TYPE_CHECKING:  # imported when first used: `pressdiff sql` needs none of the
 def parts() -> SimpleNamespace:
     """The classes of the parts, imported on first use."""
     from tasks.compare.settings import AlignSettings
+    from tasks.dedupe.settings import DedupeSettings
     from tasks.schedule.revisit import RevisitPolicy
     from tasks.steps.workers import cores
     from tasks.text.extract import ExtractSettings
@@ -49,6 +51,7 @@ def parts() -> SimpleNamespace:
         crawl=CrawlLimits,
         extract=ExtractSettings,
         align=AlignSettings,
+        dedupe=DedupeSettings,
         schedule=RevisitPolicy,
         cores=cores,
     )
@@ -241,23 +244,22 @@ class Settings(Location):
         """Time between two polls of a watched source."""
         return timedelta(seconds=self.poll_every)
 
-    # TODO(lead): W's tasks/dedupe DedupeSettings replaces this dict when merged
-    # (`dedupe` property, passed whole to find_stories).
-    def dedupe_params(self) -> dict[str, float | int]:
-        """The near-duplicate settings, as `tasks.steps.dedupe.find_stories` takes them."""
-        return {
-            "shingle_size": self.shingle_size,
-            "num_perm": self.num_perm,
-            "bands": self.lsh_bands,
-            "jaccard": self.jaccard_threshold,
-            "containment": self.containment_threshold,
-            "boilerplate_min_articles": self.boilerplate_min_articles,
-            "anchor_scale": self.anchor_scale,
-            "anchor_max_df": self.anchor_max_df,
-            "anchor_min_shared": self.anchor_min_shared,
-            "anchor_min_share": self.anchor_min_share,
-            "sentence_min_words": self.sentence_min_words,
-        }
+    @property
+    def dedupe(self) -> DedupeSettings:
+        """How near-duplicates are found, as `tasks.steps.dedupe.find_stories` takes them."""
+        return parts().dedupe(
+            shingle_size=self.shingle_size,
+            num_perm=self.num_perm,
+            lsh_bands=self.lsh_bands,
+            jaccard_threshold=self.jaccard_threshold,
+            containment_threshold=self.containment_threshold,
+            boilerplate_min_articles=self.boilerplate_min_articles,
+            anchor_scale=self.anchor_scale,
+            anchor_max_df=self.anchor_max_df,
+            anchor_min_shared=self.anchor_min_shared,
+            anchor_min_share=self.anchor_min_share,
+            sentence_min_words=self.sentence_min_words,
+        )
 
 
 def get_settings(**overrides: object) -> Settings:

@@ -40,7 +40,7 @@ def run(sources: list, db: Path, **kw):
     for the `prefect` fixture); its run summary."""
     from flows.ingest import ingest
     from pressdiff.settings import Settings
-    from tasks.steps.load import close_warehouse
+    from warehouse.connection import close_warehouse
 
     try:
         settings = Settings(**kw)

@@ -13,12 +13,13 @@ from pathlib import Path
 
 from tasks.compare.align import compare
 from tasks.compare.settings import AlignSettings
-from tasks.records import Document
+from tasks.steps.load import store_articles
 from tasks.text.extract import extract_document
 from tests.helpers import ROOT
 from warehouse.comparisons import load_versions, store_comparisons
 from warehouse.connection import connect
-from warehouse.store import start_run, store_articles
+from warehouse.records import Document
+from warehouse.store import start_run
 
 URL = "https://wire.example/world/harbour-board"
 BEFORE = (

@@ -1,26 +1,100 @@
-"""Reading versions for comparison and writing what comparisons found."""
+"""Reading versions for comparison and writing what comparisons found.
+
+A comparison is whatever has the fields below (`Compared`, `EditRow`, `PhraseRow`):
+tasks/compare/align.py's Comparison does; the warehouse only stores what it is given.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
 import duckdb
 import pyarrow as pa
 
-from tasks.compare.align import Comparison
-from tasks.records import Sentence
-from tasks.text.typography import stable_id
+from warehouse.ids import stable_id
+from warehouse.records import Sentence
 from warehouse.store import Columns, insert_arrow
 from warehouse.transaction import transaction
 
 _SQL = Path(__file__).parent / "sql"
 _STALE_REVISIONS = (_SQL / "stale_revisions.sql").read_text()
 _SITE_BOILERPLATE = (_SQL / "site_boilerplate.sql").read_text()
+_SENTENCES = (_SQL / "comparisons_sentences.sql").read_text()
 # every table keyed by comparison_id (the views notable_changes and term_swaps read them)
 _DERIVED = ("comparisons", "sentence_edits", "phrase_edits")
+
+
+class EditRow(Protocol):
+    """One aligned row of a comparison: a `sentence_edits` row."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def old_sentence_no(self) -> int | None: ...
+    @property
+    def new_sentence_no(self) -> int | None: ...
+    @property
+    def old_text(self) -> str | None: ...
+    @property
+    def new_text(self) -> str | None: ...
+    @property
+    def similarity(self) -> float: ...
+    @property
+    def moved(self) -> bool: ...
+    @property
+    def category(self) -> str | None: ...
+    @property
+    def significance(self) -> str | None: ...
+    @property
+    def rule(self) -> str | None: ...
+
+
+class PhraseRow(Protocol):
+    """One word-level edit inside a sentence: a `phrase_edits` row."""
+
+    @property
+    def old_sentence_no(self) -> int: ...
+    @property
+    def new_sentence_no(self) -> int: ...
+    @property
+    def removed(self) -> str: ...
+    @property
+    def inserted(self) -> str: ...
+
+
+class Compared(Protocol):
+    """What one comparison of two versions found: a `comparisons` row, its edits and phrases."""
+
+    @property
+    def jaccard(self) -> float: ...
+    @property
+    def containment(self) -> float: ...
+    @property
+    def n_same(self) -> int: ...
+    @property
+    def n_changed(self) -> int: ...
+    @property
+    def n_added(self) -> int: ...
+    @property
+    def n_removed(self) -> int: ...
+    @property
+    def n_moved(self) -> int: ...
+    @property
+    def title_changed(self) -> bool: ...
+    @property
+    def n_boilerplate(self) -> int: ...
+    @property
+    def significance(self) -> str | None: ...
+    @property
+    def summary(self) -> str | None: ...
+    @property
+    def edits(self) -> Sequence[EditRow]: ...
+    @property
+    def phrases(self) -> Sequence[PhraseRow]: ...
 
 
 @dataclass(slots=True, frozen=True)
@@ -47,11 +121,7 @@ def load_versions(
                 "SELECT version_id, title FROM core.versions SEMI JOIN wanted USING (version_id)"
             ).fetchall()
         )
-        rows = con.execute(
-            """SELECT version_id, sentence_no, paragraph_no, text, norm, sentence_hash
-               FROM core.sentences SEMI JOIN wanted USING (version_id)
-               ORDER BY version_id, sentence_no"""
-        ).fetchall()
+        rows = con.execute(_SENTENCES).fetchall()
         furniture: dict[str, set[str]] = {}
         if boilerplate_min_articles > 0:
             found = con.execute(_SITE_BOILERPLATE, {"min_articles": boilerplate_min_articles})
@@ -90,7 +160,7 @@ def unseen_pairs(
 
 def store_comparisons(
     con: duckdb.DuckDBPyConnection,
-    results: Iterable[tuple[str, str, str, Comparison]],
+    results: Iterable[tuple[str, str, str, Compared]],
     run_id: str,
     now: datetime,
 ) -> int:

@@ -61,3 +61,33 @@ def open_file(
             time.sleep(0.1)  # a reader's page or a tick's commit holds it for milliseconds
         except duckdb.Error as exc:
             raise SetupError(f"cannot open the warehouse {path}: {exc}") from exc
+
+
+# DuckDB's own default is 80% of the machine's memory. The writer's queries are joins over
+# one batch at a time; past this limit DuckDB spills to a temporary folder beside the
+# warehouse rather than growing (ingest's whole process tree stays under 1.5 GB).
+MEMORY_LIMIT = "512MB"
+
+_connections: dict[str, duckdb.DuckDBPyConnection] = {}
+
+
+def warehouse(db: str) -> duckdb.DuckDBPyConnection:
+    """The connection of this process to `db`, opened (and migrated) on first use."""
+    if db not in _connections:
+        con = connect(db)
+        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        _connections[db] = con
+    return _connections[db]
+
+
+def adopt_warehouse(db: str, con: duckdb.DuckDBPyConnection) -> None:
+    """Use `con`, opened by the caller, as this process's connection to `db`."""
+    _connections[db] = con
+
+
+def close_warehouse(db: str) -> None:
+    """Close this process's connection to `db`, releasing the file for other processes."""
+    con = _connections.pop(db, None)
+    if con is not None:
+        con.execute("CHECKPOINT")
+        con.close()

@@ -1,28 +1,59 @@
-"""The watchlist (`sources`) and the tracked articles scheduled runs revisit."""
+"""The watchlist (`sources`) and the tracked articles scheduled runs revisit.
+
+What to watch and how (canonical URIs, kinds, tracked links) is decided in
+tasks/schedule/sources.py, and when to come back in tasks/schedule/revisit.py; here are
+the rows they read and write.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import duckdb
 import pyarrow as pa
 
-from pressdiff.errors import NotFoundError, UsageError
-from tasks.schedule.revisit import ArticleState, SiteStats
-from tasks.text.typography import stable_id
-from tasks.web.urls import canonical_url, site_of
-from tasks.web.urls import recorded_url as normalized
+from pressdiff.errors import NotFoundError
+from warehouse.ids import stable_id
 from warehouse.store import insert_arrow
 
 _SQL = Path(__file__).parent / "sql"
 _POLL_FAILURES = (_SQL / "poll_failures.sql").read_text()
 _POLL_SCHEDULE = (_SQL / "poll_schedule.sql").read_text()
+_UPDATE_SOURCE = (_SQL / "tracking_update_source.sql").read_text()
+_INSERT_SOURCE = (_SQL / "tracking_insert_source.sql").read_text()
+_DUE_SOURCES = (_SQL / "tracking_due_sources.sql").read_text()
+_TRACK = (_SQL / "tracking_track.sql").read_text()
+_DUE_ARTICLES = (_SQL / "tracking_due_articles.sql").read_text()
+_SITE_REVISITS = (_SQL / "tracking_site_revisits.sql").read_text()
+_OUTCOMES = (_SQL / "tracking_outcomes.sql").read_text()
+_RESCHEDULE = (_SQL / "tracking_reschedule.sql").read_text()
 
-KINDS = ("feed", "sitemap", "page")
+REVISIT_COLUMNS = (
+    "url",
+    "site",
+    "checked_at",
+    "due_at",
+    "due_reason",
+    "previous_check_at",
+    "origin",
+    "last_changed_at",
+    "outcome",
+    "next_check_at",
+    "reason",
+    "run_id",
+)
+STATE_COLUMNS = (
+    "url",
+    "new_last_changed_at",
+    "n_checks",
+    "n_unchanged_streak",
+    "n_changes",
+    "next_check_at",
+    "reason",
+)
 
 
 @dataclass(slots=True, frozen=True)
@@ -34,54 +65,29 @@ class Source:
     uri: str
 
 
-def guess_kind(uri: str) -> str:
-    """feed, sitemap or page, from the URL alone (polling sniffs the content anyway); a
-    homepage is a feed source: polling follows the feeds it advertises."""
-    low = uri.lower()
-    if urlsplit(uri).path in ("", "/"):
-        return "feed"
-    if "sitemap" in low:
-        return "sitemap"
-    if any(k in low for k in ("rss", "atom", "/feed", "feed.", ".xml", "feeds.")):
-        return "feed"
-    return "page"
-
-
 def add_source(
     con: duckdb.DuckDBPyConnection,
     uri: str,
-    kind: str | None,
+    kind: str,
     every: timedelta | None,
     now: datetime,
 ) -> tuple[Source, bool]:
-    """Watch `uri` (idempotent); returns the source and whether it is new."""
-    if not uri.lower().startswith(("http://", "https://")):
-        raise UsageError(f"{uri!r} is not an http(s) URL")
-    uri = canonical_url(uri)
-    kind = kind or guess_kind(uri)
-    if kind not in KINDS:
-        raise UsageError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    """Watch the canonical `uri` as `kind` (idempotent); returns the source and whether it
+    is new."""
     source = Source(stable_id("source", uri), kind, uri)
     exists = con.execute("SELECT 1 FROM core.sources WHERE uri = ?", [uri]).fetchone()
     if exists:
-        con.execute(
-            "UPDATE core.sources SET kind = ?, poll_interval = coalesce(?, poll_interval) "
-            "WHERE uri = ?",
-            [kind, every, uri],
-        )
+        con.execute(_UPDATE_SOURCE, {"kind": kind, "every": every, "uri": uri})
     else:
-        con.execute(
-            "INSERT INTO core.sources VALUES (?, ?, ?, ?, NULL, ?, ?)",
-            [source.source_id, kind, uri, now, now, every],
-        )
+        values = {"source_id": source.source_id, "kind": kind, "uri": uri, "now": now}
+        con.execute(_INSERT_SOURCE, {**values, "every": every})
     return source, not exists
 
 
-def remove_source(con: duckdb.DuckDBPyConnection, ref: str) -> str:
-    """Stop watching a source, given its URI or id; returns the URI."""
+def remove_source(con: duckdb.DuckDBPyConnection, ref: str, uri: str) -> str:
+    """Stop watching a source, given its id `ref` or its canonical `uri`; returns the URI."""
     row = con.execute(
-        "SELECT source_id, uri FROM core.sources WHERE source_id = ? OR uri = ?",
-        [ref, canonical_url(ref)],
+        "SELECT source_id, uri FROM core.sources WHERE source_id = ? OR uri = ?", [ref, uri]
     ).fetchone()
     if row is None:
         raise NotFoundError(f"{ref!r} is not on the watchlist; see 'pressdiff watch list'")
@@ -91,11 +97,7 @@ def remove_source(con: duckdb.DuckDBPyConnection, ref: str) -> str:
 
 def due_sources(con: duckdb.DuckDBPyConnection, now: datetime, force: bool) -> list[Source]:
     """Sources whose next poll is due (all of them with `force`)."""
-    rows = con.execute(
-        "SELECT source_id, kind, uri FROM core.sources "
-        "WHERE $force OR next_poll_at IS NULL OR next_poll_at <= $now ORDER BY uri",
-        {"force": force, "now": now},
-    ).fetchall()
+    rows = con.execute(_DUE_SOURCES, {"force": force, "now": now}).fetchall()
     return [Source(*r) for r in rows]
 
 
@@ -104,16 +106,18 @@ def polled(
     sources: Iterable[Source],
     now: datetime,
     default_every: timedelta,
+    fetched_uris: Sequence[str],
 ) -> None:
     """Record that `sources` were polled now, and when each is due again: after its
-    interval, or, when this poll failed (a reject of the poll names the source), after
-    1, 2, 4 ... minutes, doubling with each failure in a row, at most the interval."""
+    interval, or, when this poll failed (a reject of the poll names the source: its
+    `fetched_uris`, each source's URI as the fetcher records it), after 1, 2, 4 ...
+    minutes, doubling with each failure in a row, at most the interval."""
     sources = list(sources)
     polled = pa.table(  # noqa: F841
         {
             "source_id": [s.source_id for s in sources],
             "uri": [s.uri for s in sources],
-            "fetched_uri": [normalized(s.uri) for s in sources],  # as rejects name it
+            "fetched_uri": list(fetched_uris),  # as rejects name it
         }
     )
     con.execute(_POLL_FAILURES, {"now": now})
@@ -122,131 +126,52 @@ def polled(
 
 def track(
     con: duckdb.DuckDBPyConnection,
-    links: Iterable[tuple[str, str | None, datetime | None]],
+    links: Sequence[tuple[str, str | None, datetime | None]],
     source_id: str | None,
     now: datetime,
 ) -> int:
-    """Track new article URLs (url, title, published_at), due at once; returns how many."""
-    rows: dict[str, tuple] = {}
-    for url, _title, published in links:
-        u = canonical_url(url)
-        rows.setdefault(u, (u, site_of(u), source_id, now, published, now))
-    if not rows:
+    """Track new articles (canonical url, site, published_at), due at once; returns how
+    many were not tracked yet."""
+    if not links:
         return 0
-    names = ("url", "site", "source_id", "first_seen", "published_at", "next_check_at")
-    new = pa.table({n: [r[i] for r in rows.values()] for i, n in enumerate(names)})  # noqa: F841
-    before = con.execute("SELECT count(*) FROM core.tracked").fetchone()[0]
-    con.execute(
-        """INSERT INTO core.tracked (url, site, source_id, first_seen, published_at,
-                                     next_check_at, reason)
-           SELECT *, 'new link: first fetch' FROM new ANTI JOIN core.tracked USING (url)"""
+    n = len(links)
+    new = pa.table(  # noqa: F841
+        {
+            "url": pa.array([u for u, _, _ in links], pa.string()),
+            "site": pa.array([s for _, s, _ in links], pa.string()),
+            "source_id": pa.array([source_id] * n, pa.string()),
+            "first_seen": [now] * n,
+            "published_at": [p for _, _, p in links],
+            "next_check_at": [now] * n,
+        }
     )
+    before = con.execute("SELECT count(*) FROM core.tracked").fetchone()[0]
+    con.execute(_TRACK)
     return con.execute("SELECT count(*) FROM core.tracked").fetchone()[0] - before
 
 
-@dataclass(slots=True)
-class Due:
-    """A tracked article due for a visit, with its scheduling state."""
-
-    url: str
-    site: str | None
-    state: ArticleState
-    due_at: datetime | None
-    due_reason: str | None
+def due_articles(con: duckdb.DuckDBPyConnection, now: datetime, force: bool) -> list[tuple]:
+    """Tracked articles whose next check is due (every one still scheduled, with `force`):
+    url, site, the seven ArticleState fields (first_seen ... n_changes), due at, reason."""
+    return con.execute(_DUE_ARTICLES, {"force": force, "now": now}).fetchall()
 
 
-def due_articles(con: duckdb.DuckDBPyConnection, now: datetime, force: bool) -> list[Due]:
-    """Tracked articles whose next check is due (every one still scheduled, with `force`)."""
-    rows = con.execute(
-        """SELECT url, site, first_seen, published_at, last_checked_at, last_changed_at,
-                  n_checks, n_unchanged_streak, n_changes, next_check_at, reason
-           FROM core.tracked
-           WHERE next_check_at IS NOT NULL AND ($force OR next_check_at <= $now)
-           ORDER BY next_check_at, url""",
-        {"force": force, "now": now},
-    ).fetchall()
-    return [Due(r[0], r[1], ArticleState(*r[2:9]), r[9], r[10]) for r in rows]
-
-
-def site_stats(con: duckdb.DuckDBPyConnection, sites: Iterable[str | None]) -> dict:
-    """What each site's past revisits teach, replayed from `revisits`."""
+def site_revisits(con: duckdb.DuckDBPyConnection, sites: Iterable[str | None]) -> list[tuple]:
+    """Past revisits of `sites` in order: (site, age from, age to, changed, since change)."""
     wanted = pa.table({"site": pa.array(list({s for s in sites if s}), pa.string())})  # noqa: F841
-    rows = con.execute(
-        """SELECT site, previous_check_at - origin, checked_at - origin, outcome = 'changed',
-                  previous_check_at - last_changed_at
-           FROM core.revisits SEMI JOIN wanted USING (site)
-           WHERE previous_check_at IS NOT NULL AND outcome IN ('changed', 'unchanged')
-           ORDER BY checked_at"""
-    ).fetchall()
-    stats: dict[str, SiteStats] = {}
-    for site, age_from, age_to, changed, since in rows:
-        stats.setdefault(site, SiteStats()).record(age_from, age_to, changed, since)
-    return stats
+    return con.execute(_SITE_REVISITS).fetchall()
 
 
 def outcomes(con: duckdb.DuckDBPyConnection, urls: list[str], run_id: str) -> dict[str, str]:
     """What this run found for each visited URL: changed, unchanged, first or failed."""
     wanted = pa.table({"url": pa.array(urls, pa.string())})  # noqa: F841
-    rows = con.execute(
-        """SELECT w.url,
-                  CASE WHEN r.url IS NOT NULL AND v.version_id IS NULL THEN 'failed'
-                       WHEN v.first THEN 'first'
-                       WHEN v.version_id IS NOT NULL THEN 'changed'
-                       WHEN a.article_id IS NULL THEN 'failed'
-                       ELSE 'unchanged' END
-           FROM wanted w
-           LEFT JOIN core.articles a ON a.url = w.url
-           LEFT JOIN (SELECT article_id, any_value(version_id) AS version_id,
-                             bool_and(version_no = 1) AS first
-                      FROM core.versions WHERE run_id = $run GROUP BY article_id) v
-                  ON v.article_id = a.article_id
-           LEFT JOIN (SELECT DISTINCT source AS url FROM core.rejects WHERE run_id = $run) r
-                  ON r.url = w.url""",
-        {"run": run_id},
-    ).fetchall()
-    return dict(rows)
+    return dict(con.execute(_OUTCOMES, {"run": run_id}).fetchall())
 
 
 def reschedule(con: duckdb.DuckDBPyConnection, rows: list[dict], now: datetime) -> None:
     """Write each visited article's new state and next check, and its revisits row."""
     if not rows:
         return
-    insert_arrow(
-        con,
-        "core.revisits",
-        {
-            k: [r[k] for r in rows]
-            for k in (
-                "url",
-                "site",
-                "checked_at",
-                "due_at",
-                "due_reason",
-                "previous_check_at",
-                "origin",
-                "last_changed_at",
-                "outcome",
-                "next_check_at",
-                "reason",
-                "run_id",
-            )
-        },
-    )
-    cols = (
-        "url",
-        "new_last_changed_at",
-        "n_checks",
-        "n_unchanged_streak",
-        "n_changes",
-        "next_check_at",
-        "reason",
-    )
-    upd = pa.table({k: [r[k] for r in rows] for k in cols})  # noqa: F841
-    con.execute(
-        """UPDATE core.tracked t SET last_checked_at = $now,
-               last_changed_at = u.new_last_changed_at, n_checks = u.n_checks,
-               n_unchanged_streak = u.n_unchanged_streak, n_changes = u.n_changes,
-               next_check_at = u.next_check_at, reason = u.reason
-           FROM upd u WHERE t.url = u.url""",
-        {"now": now},
-    )
+    insert_arrow(con, "core.revisits", {k: [r[k] for r in rows] for k in REVISIT_COLUMNS})
+    upd = pa.table({k: [r[k] for r in rows] for k in STATE_COLUMNS})  # noqa: F841
+    con.execute(_RESCHEDULE, {"now": now})

@@ -53,7 +53,7 @@ def run_flow(flow: str, console: Console, db: str, verbose: bool, **params):
     except BaseException:
         con.close()
         raise
-    from tasks.steps.load import adopt_warehouse
+    from warehouse.connection import adopt_warehouse
 
     adopt_warehouse(str(db), con)
     with progress_bar(console) as bar:
@@ -62,7 +62,7 @@ def run_flow(flow: str, console: Console, db: str, verbose: bool, **params):
             return flow_fn(db=str(db), **params)
         finally:
             progress.listen(None)
-            from tasks.steps.load import close_warehouse
+            from warehouse.connection import close_warehouse
 
             close_warehouse(str(db))
 

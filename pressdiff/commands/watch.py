@@ -46,12 +46,12 @@ def watch_add(uris, kind, every, allow_private, db, debug) -> int:
 @common
 def watch_remove(uris, db, debug) -> int:
     """Stop watching sources, named by URL or source id (tracked articles stay)."""
-    from warehouse import tracking
+    from tasks.steps import watchlist
     from warehouse.connection import connect
 
     con = connect(db)
     for ref in uris:
-        out.print(safe_text(f"removed {tracking.remove_source(con, ref)}"))
+        out.print(safe_text(f"removed {watchlist.remove_source(con, ref)}"))
     return EXIT_OK
 
 
@@ -91,13 +91,13 @@ def add_entries(console: Console, db: str, entries, allow_private: bool | None) 
 
     from pressdiff.settings import get_settings
     from pressdiff.watchlist import private_address
-    from warehouse import tracking
+    from tasks.steps import watchlist
     from warehouse.connection import connect
 
     allowed = get_settings(allow_private=allow_private).allow_private
     con = connect(db)
     for e in entries:
-        source, new = tracking.add_source(con, e.uri, e.kind, e.every, datetime.now(UTC))
+        source, new = watchlist.add_source(con, e.uri, e.kind, e.every, datetime.now(UTC))
         console.print(safe_text(f"{'added' if new else 'updated'} {source.kind} {source.uri}"))
         kind = private_address(source.uri)
         if kind and not allowed:

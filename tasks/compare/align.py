@@ -38,8 +38,8 @@ from tasks.compare.noise import Side
 from tasks.compare.pairing import Kind, Pairing, pair_sentences
 from tasks.compare.phrases import PhraseEdit, phrase_edits_for
 from tasks.dedupe.shingles import containment, jaccard, shingles_of
-from tasks.records import Sentence
 from tasks.text.typography import comparison_form
+from warehouse.records import Sentence
 
 
 @dataclass(slots=True, unsafe_hash=True)  # not frozen: a frozen __init__ costs 40% more

@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from tasks.compare.furniture import furniture_indices, trie_pattern
-from tasks.records import Sentence
 from tasks.text.datelines import is_bare_dateline, split_dateline
 from tasks.text.typography import text_hash
+from warehouse.records import Sentence
 
 _BOILERPLATE = re.compile(
     r"""^[(\[]?\s*(?:

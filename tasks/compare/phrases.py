@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tasks.compare.noise import comparison_key
-from tasks.records import Sentence
 from tasks.text.typography import comparison_form
+from warehouse.records import Sentence
 
 if TYPE_CHECKING:
     from tasks.compare.align import SentenceEdit

@@ -14,8 +14,8 @@ from tasks.inputs.crawl_index import INDEX_NAME, read_crawl_index
 from tasks.inputs.detect import detect_kind
 from tasks.inputs.kinds import FORMAT_OF_KIND, format_of
 from tasks.inputs.read import not_regular, os_reason, printable, read_regular
-from tasks.records import InputRef, Reject
 from tasks.web.links import LINK_KINDS, Link, read_links
+from warehouse.records import InputRef, Reject
 
 
 @dataclass(slots=True)

@@ -15,7 +15,7 @@ import stat
 from collections.abc import Iterator
 
 from tasks.inputs.decode import decode_text, gunzip, storable, wide_text
-from tasks.records import Document, InputRef, Reject
+from warehouse.records import Document, InputRef, Reject
 
 _FIELDS = {
     "url": ("url", "link", "canonical_url", "uri"),

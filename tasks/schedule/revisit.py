@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -238,6 +238,15 @@ class SiteStats:
         self.by_age.record(age_from, age_to, changed)
         if since_change is not None:
             self.after_change.record(since_change, since_change + age_to - age_from, changed)
+
+    @classmethod
+    def by_site(cls, revisits: Iterable[tuple]) -> dict[str, SiteStats]:
+        """Each site's stats, learned from its past revisits in order: (site, age from,
+        age to, changed, since change) rows, as `record` takes them."""
+        stats: dict[str, SiteStats] = {}
+        for site, *check in revisits:
+            stats.setdefault(site, cls()).record(*check)
+        return stats
 
 
 def _fmt(span: timedelta) -> str:

@@ -15,9 +15,9 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from pressdiff import progress, stopping
-from tasks.records import Article, InputRef, Reject
 from tasks.steps.workers import cores, kill, pool
 from tasks.text.extract import ExtractSettings, cap_rejects, finish, process_refs
+from warehouse.records import Article, InputRef, Reject
 
 _CHUNK = 4  # refs per worker round trip: small enough to balance, large enough to amortise
 

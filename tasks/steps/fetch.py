@@ -14,7 +14,6 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from pressdiff import progress
-from tasks.records import InputRef, Reject, Sighting
 from tasks.steps.load import warehouse
 from tasks.web.crawl_budget import CrawlBudget, CrawlLimits
 from tasks.web.fetcher import fetch_many
@@ -24,6 +23,7 @@ from tasks.web.snapshots import SnapshotStore
 from tasks.web.sources import Expanded, admit, outcome, read_fetched, too_deep
 from tasks.web.urls import recorded_url
 from warehouse import fetches
+from warehouse.records import InputRef, Reject, Sighting
 from warehouse.store import snapshot_dir
 
 _budgets: dict[str, CrawlBudget] = {}  # run id -> what that run may still follow

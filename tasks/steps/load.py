@@ -1,14 +1,16 @@
 """Loading into the warehouse: the Prefect tasks around warehouse/store.py.
 
-The flow's one DuckDB connection is opened by `warehouse` and shared by these tasks
-(DuckDB allows one writer per file); every write is a bulk insert. A batch is stored in
-one transaction, and each comparison batch in one more: a run killed at any point leaves
-no half-stored batch, and the work it still owed to the next run (warehouse/pending.py).
+The flow's one DuckDB connection is opened by `warehouse.connection.warehouse` and
+shared by these tasks (DuckDB allows one writer per file); every write is a bulk insert.
+A batch is stored in one transaction, and each comparison batch in one more: a run killed
+at any point leaves no half-stored batch, and the work it still owed to the next run
+(warehouse/pending.py).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import UTC, datetime
 
@@ -20,41 +22,46 @@ from prefect.runtime import flow_run
 from pressdiff import progress, stopping
 from tasks.compare.align import compare
 from tasks.compare.settings import AlignSettings
-from tasks.records import Article, Reject, Sighting
 from tasks.steps.pause_points import pause_point
+from tasks.versions import Plan, article_id_of, sighting_article_id
 from warehouse import pending, store
 from warehouse.comparisons import load_versions, store_comparisons, unseen_pairs
-from warehouse.connection import connect
+from warehouse.connection import warehouse
+from warehouse.records import Article, Reject, Sighting, StoreResult
 from warehouse.transaction import transaction
 
-# DuckDB's own default is 80% of the machine's memory. The writer's queries are joins over
-# one batch at a time; past this limit DuckDB spills to a temporary folder beside the
-# warehouse rather than growing (ingest's whole process tree stays under 1.5 GB).
-MEMORY_LIMIT = "512MB"
 
-_connections: dict[str, duckdb.DuckDBPyConnection] = {}
-
-
-def warehouse(db: str) -> duckdb.DuckDBPyConnection:
-    """The connection of this process to `db`, opened (and migrated) on first use."""
-    if db not in _connections:
-        con = connect(db)
-        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-        _connections[db] = con
-    return _connections[db]
-
-
-def adopt_warehouse(db: str, con: duckdb.DuckDBPyConnection) -> None:
-    """Use `con`, opened by the caller, as this process's connection to `db`."""
-    _connections[db] = con
+def store_articles(
+    con: duckdb.DuckDBPyConnection, articles: Iterable[Article], run_id: str, now: datetime
+) -> StoreResult:
+    """Store a batch: new articles, new versions (with sentences), sightings of known texts,
+    and the matching and comparisons the new versions make due (rules: tasks/versions.py)."""
+    articles = sorted(articles, key=lambda a: a.seen_at or now)
+    if not articles:
+        return StoreResult()
+    renamed = store.moved(con, {article_id_of(a): a.text_hash for a in articles if not a.url})
+    ids_of = [renamed.get(i, i) for i in map(article_id_of, articles)]
+    plan = Plan(*store.known(con, list(set(ids_of)), list({a.text_hash for a in articles})))
+    for a, article_id in zip(articles, ids_of, strict=True):
+        plan.add(a, a.seen_at or now, run_id, article_id)
+    store.write_plan(con, plan.cols, plan.result, run_id)
+    return plan.result
 
 
-def close_warehouse(db: str) -> None:
-    """Close this process's connection to `db`, releasing the file for other processes."""
-    con = _connections.pop(db, None)
-    if con is not None:
-        con.execute("CHECKPOINT")
-        con.close()
+def store_sightings(
+    con: duckdb.DuckDBPyConnection, sightings: Iterable[Sighting], run_id: str
+) -> tuple[int, list[Reject]]:
+    """Record URLs seen unchanged (304s, revisits) as sightings of the version current then;
+    returns (how many, rejects for URLs with no stored version)."""
+    sightings = list(sightings)
+    if not sightings:
+        return 0, []
+    ids = {s: sighting_article_id(s) for s in sightings}
+    plan = Plan(*store.known(con, list(set(ids.values())), []))
+    for s in sightings:
+        plan.add_sighting(s, run_id, ids[s])
+    store.write_plan(con, {"sightings": plan.cols["sightings"]}, StoreResult(), run_id)
+    return plan.result.unchanged, plan.rejects
 
 
 @task(name="open-run", cache_policy=NO_CACHE)
@@ -71,7 +78,7 @@ def store_batch(
     results: list[Article | Reject | Sighting],
     run_id: str,
     seen_at: datetime | None = None,
-) -> store.StoreResult:
+) -> StoreResult:
     """Store a batch of extraction results (versions, sightings and rejects) in one
     transaction. An article that carries no capture time of its own was seen at `seen_at`
     (default: now)."""
@@ -81,8 +88,8 @@ def store_batch(
     rejects = [r for r in results if isinstance(r, Reject)]
     pause_point("store-batch")
     with transaction(con):
-        result = store.store_articles(con, articles, run_id, seen_at or now)
-        unchanged, unknown = store.store_sightings(
+        result = store_articles(con, articles, run_id, seen_at or now)
+        unchanged, unknown = store_sightings(
             con, [r for r in results if isinstance(r, Sighting)], run_id
         )
         result.unchanged += unchanged

@@ -5,8 +5,8 @@ from __future__ import annotations
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from tasks.steps.load import warehouse
 from warehouse import maintenance
+from warehouse.connection import warehouse
 
 
 def audit_line(found: dict[str, int]) -> str:

@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING
 from pressdiff.errors import PressdiffError
 from tasks.compare.align import compare
 from tasks.inputs.read import read_ref
-from tasks.records import Article, InputRef, Reject
 from tasks.text.extract import extract_document
 from tasks.text.typography import stable_id
 from tasks.web.snapshots import SnapshotStore
 from warehouse import reextract as stored
 from warehouse.comparisons import load_versions, store_comparisons
+from warehouse.records import Article, InputRef, Reject
 from warehouse.store import Columns
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from tasks.steps.load import warehouse
+from warehouse.connection import warehouse
 from warehouse.sqlfiles import run
 
 

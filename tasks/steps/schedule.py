@@ -11,24 +11,42 @@ import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from tasks.schedule.revisit import RevisitPolicy, SiteStats, next_check, record_check
+from tasks.schedule.revisit import ArticleState, RevisitPolicy, SiteStats, next_check, record_check
+from tasks.schedule.sources import tracked_links
 from tasks.steps.fetch import expand
-from tasks.steps.load import warehouse
 from tasks.web.crawl_budget import CrawlLimits
 from tasks.web.links import Link
 from tasks.web.policy import FetchPolicy
+from tasks.web.urls import recorded_url
 from warehouse import store, tracking
+from warehouse.connection import warehouse
+
+
+@dataclass(slots=True)
+class Due:
+    """A tracked article due for a visit, with its scheduling state."""
+
+    url: str
+    site: str | None
+    state: ArticleState
+    due_at: datetime | None
+    due_reason: str | None
+
+    @classmethod
+    def of_row(cls, row: tuple) -> Due:
+        """From a row of warehouse.tracking.due_articles."""
+        return cls(row[0], row[1], ArticleState(*row[2:9]), row[9], row[10])
 
 
 def next_visit(
-    due: tracking.Due,
+    due: Due,
     outcome: str,
     stats: SiteStats | None,
     now: datetime,
@@ -107,14 +125,14 @@ def poll_sources(
     now = datetime.now(UTC)
     sources = tracking.due_sources(con, now, force)
     pages = [(s.uri, None, None) for s in sources if s.kind == "page"]
-    found, rejects = tracking.track(con, pages, None, now), []
+    found, rejects = tracking.track(con, tracked_links(pages), None, now), []
     for source in (s for s in sources if s.kind != "page"):
         expanded = expand(db, [source.uri], run_id, policy, limits, follow_feeds=True)
         links = [(ln.url, ln.title, _when(ln.published_at)) for ln in expanded.links]
-        found += tracking.track(con, links, source.source_id, now)
+        found += tracking.track(con, tracked_links(links), source.source_id, now)
         rejects += expanded.rejects
     store.store_rejects(con, rejects, run_id, now)
-    tracking.polled(con, sources, now, every)
+    tracking.polled(con, sources, now, every, [recorded_url(s.uri) for s in sources])
     return found, len(rejects)
 
 
@@ -123,26 +141,26 @@ def _when(iso: str | None) -> datetime | None:
 
 
 @task(name="due-articles", cache_policy=NO_CACHE)
-def due_articles(db: str, force: bool) -> list[tracking.Due]:
+def due_articles(db: str, force: bool) -> list[Due]:
     """Tracked articles due for a visit now."""
-    return tracking.due_articles(warehouse(db), datetime.now(UTC), force)
+    return [Due.of_row(r) for r in tracking.due_articles(warehouse(db), datetime.now(UTC), force)]
 
 
-def links_of(due: list[tracking.Due]) -> list[Link]:
+def links_of(due: list[Due]) -> list[Link]:
     """The due articles as links to fetch."""
     return [Link(d.url, "revisit") for d in due]
 
 
 @task(name="reschedule", cache_policy=NO_CACHE)
 def reschedule(
-    db: str, due: list[tracking.Due], run_id: str, policy: RevisitPolicy, scale: float = 1.0
+    db: str, due: list[Due], run_id: str, policy: RevisitPolicy, scale: float = 1.0
 ) -> int:
     """Record what each visit found and when to come back (by `policy`, its intervals times
     `scale`), with the reason."""
     con = warehouse(db)
     now = datetime.now(UTC)
     found = tracking.outcomes(con, [d.url for d in due], run_id)
-    stats = tracking.site_stats(con, [d.site for d in due])
+    stats = SiteStats.by_site(tracking.site_revisits(con, [d.site for d in due]))
     rows = [
         next_visit(
             d,

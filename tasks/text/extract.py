@@ -23,12 +23,12 @@ from pressdiff import __version__
 from pressdiff.errors import InputError
 from tasks.inputs.read import os_reason, read_ref
 from tasks.inputs.warc import WarcCapture, iter_warc
-from tasks.records import Article, Document, InputRef, Reject, Sighting, pickles_by_fields
 from tasks.text.datelines import lift_dateline, split_header
 from tasks.text.dates import parse_datetime
 from tasks.text.segment import split_paragraphs, split_sentences
 from tasks.text.typography import comparison_form, text_hash, words
 from tasks.web.urls import canonical_url, http_url, site_of
+from warehouse.records import Article, Document, InputRef, Reject, Sighting, pickles_by_fields
 
 # The options every HTML page is extracted with (the benchmark's baseline uses the same).
 TRAFILATURA_OPTIONS: dict[str, object] = {

@@ -15,8 +15,8 @@ import re
 import syntok.segmenter as syntok
 from syntok._segmentation_states import State
 
-from tasks.records import Sentence
 from tasks.text.typography import comparison_form, text_hash
+from warehouse.records import Sentence
 
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
 

@@ -13,6 +13,10 @@ import unicodedata
 
 import xxhash
 
+from warehouse.ids import stable_id  # re-exported: ids are hashes of stored rows
+
+__all__ = ["comparison_form", "stable_id", "text_hash", "words"]
+
 _TRANSLATE = str.maketrans(
     {
         **dict.fromkeys("‘’‚‛′`´", "'"),
@@ -55,8 +59,3 @@ def words(norm: str) -> list[str]:
 def text_hash(norm: str) -> str:
     """A stable 64-bit hex digest of a comparison form."""
     return xxhash.xxh3_64_hexdigest(norm.encode("utf-8"))
-
-
-def stable_id(*parts: str) -> str:
-    """A stable 16-hex-digit id for a tuple of strings."""
-    return xxhash.xxh3_64_hexdigest("\x1f".join(parts).encode("utf-8"))

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from tasks.records import Reject
+from warehouse.records import Reject
 
 LIMIT_REACHED = "limit reached"
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from pressdiff.errors import InputError
 from tasks.inputs.decode import gunzip
 from tasks.inputs.detect import detect_kind
-from tasks.records import Reject
 from tasks.web.feeds import read_feed
 from tasks.web.sitemaps import parse_sitemap
 from tasks.web.urls import http_url
+from warehouse.records import Reject
 
 LINK_KINDS = {"feed", "jsonfeed", "sitemap", "sitemapindex", "urls"}
 

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 
 from pressdiff.errors import InputError
 from tasks.inputs.detect import SNIFF_BYTES, detect_kind
-from tasks.records import InputRef, Reject, Sighting
 from tasks.web.crawl_budget import CrawlBudget
 from tasks.web.feeds import advertised_feeds
 from tasks.web.links import LINK_KINDS, Link, read_links
 from tasks.web.result import FetchResult
 from tasks.web.urls import recorded_url
+from warehouse.records import InputRef, Reject, Sighting
 
 Todo = list[tuple[str, str]]  # (URL to fetch, the named source it comes from)
 

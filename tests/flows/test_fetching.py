@@ -19,10 +19,8 @@ from flows.tick import tick
 from pressdiff.cli import main
 from pressdiff.settings import Settings
 from tasks.inputs.warc import iter_warc, iter_warcs
-from tasks.records import Article, Document
+from tasks.steps import watchlist
 from tasks.steps.fetch import expand as expand_step
-from tasks.steps.load import _connections as warehouse_connections
-from tasks.steps.load import close_warehouse, warehouse
 from tasks.text.extract import extract_document
 from tasks.web.snapshots import content_hash
 from tasks.web.urls import canonical_url
@@ -41,7 +39,9 @@ from tests.httpserver import (
     sitemap_index,
 )
 from tests.httpserver import http_server as http_server  # the fixture
-from warehouse import tracking
+from warehouse.connection import _connections as warehouse_connections
+from warehouse.connection import close_warehouse, warehouse
+from warehouse.records import Article, Document
 
 pytestmark = pytest.mark.usefixtures("prefect")
 
@@ -575,7 +575,7 @@ def test_a_failed_poll_is_retried_after_a_minute(tmp_path, http_server: LocalSer
     feed = http_server.url("/feed.xml")
     http_server.set("/feed.xml", xml(rss([]), "application/rss+xml"))
     db = tmp_path / "w.duckdb"
-    tracking.add_source(warehouse(str(db)), feed, "feed", None, datetime.now(UTC))
+    watchlist.add_source(warehouse(str(db)), feed, "feed", None, datetime.now(UTC))
     close_warehouse(str(db))
     failed = poll(db, allow_private=False)
     blocked = query(db, "select next_poll_at - last_polled_at from sources")

@@ -12,11 +12,11 @@ import pytest
 
 from flows.tick import tick
 from pressdiff.settings import Settings
-from tasks.steps.load import close_warehouse, warehouse
+from tasks.steps import watchlist
 from tasks.steps.schedule import tick_lock
 from tests.helpers import PARAS, feed
 from tests.httpserver import Response, article, make_server
-from warehouse import tracking
+from warehouse.connection import close_warehouse, warehouse
 
 pytestmark = pytest.mark.usefixtures("prefect")
 
@@ -61,7 +61,7 @@ def site():
 def test_two_ticks_track_revisit_and_reschedule(tmp_path, site):
     db = tmp_path / "w.duckdb"
     con = warehouse(str(db))
-    tracking.add_source(con, site.url("/feed.xml"), "feed", None, datetime.now(UTC))
+    watchlist.add_source(con, site.url("/feed.xml"), "feed", None, datetime.now(UTC))
     close_warehouse(str(db))
 
     first = run(db)
@@ -137,7 +137,7 @@ def test_two_ticks_track_revisit_and_reschedule(tmp_path, site):
 def test_nothing_due_means_no_requests(tmp_path, site):
     db = tmp_path / "w.duckdb"
     con = warehouse(str(db))
-    tracking.add_source(con, site.url("/feed.xml"), "feed", timedelta(hours=1), datetime.now(UTC))
+    watchlist.add_source(con, site.url("/feed.xml"), "feed", timedelta(hours=1), datetime.now(UTC))
     close_warehouse(str(db))
     run(db)
     hits = len(site.hits("/a")) + len(site.hits("/feed.xml"))
@@ -180,7 +180,7 @@ def test_a_watched_homepage_is_read_through_the_feed_it_advertises(tmp_path, sit
     )
     db = tmp_path / "w.duckdb"
     con = warehouse(str(db))
-    source, _ = tracking.add_source(con, site.url("/"), None, None, datetime.now(UTC))
+    source, _ = watchlist.add_source(con, site.url("/"), None, None, datetime.now(UTC))
     close_warehouse(str(db))
     assert source.kind == "feed"  # a homepage is watched through its feed
     summary = run(db)
@@ -200,7 +200,7 @@ def test_a_watched_homepage_without_a_feed_is_a_reject_of_the_run(tmp_path, site
     site.set("/", Response(body="<html><body><h1>The Millbrook Herald</h1></body></html>"))
     db = tmp_path / "w.duckdb"
     con = warehouse(str(db))
-    tracking.add_source(con, site.url("/"), "feed", None, datetime.now(UTC))
+    watchlist.add_source(con, site.url("/"), "feed", None, datetime.now(UTC))
     close_warehouse(str(db))
     summary = run(db)
     assert (summary.rejected, summary.reject_reasons, summary.status) == (

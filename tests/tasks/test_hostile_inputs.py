@@ -30,8 +30,8 @@ import pytest
 
 from tasks.inputs.discover import plan_inputs
 from tasks.inputs.read import printable
-from tasks.records import Article, Reject, Sighting
 from tasks.text.extract import process_refs
+from warehouse.records import Article, Reject, Sighting
 
 ROOT = Path(__file__).resolve().parents[2]
 # Runs a command and prints, last on stderr, the peak memory (kB) of its processes: this

@@ -34,7 +34,6 @@ import tasks.web.addresses as addresses
 from pressdiff.settings import Settings
 from tasks.inputs.decode import decode_body
 from tasks.steps.fetch import expand
-from tasks.steps.load import close_warehouse
 from tasks.web.fetcher import fetch_many
 from tasks.web.policy import FetchPolicy
 from tasks.web.result import FetchResult
@@ -53,6 +52,7 @@ from tests.httpserver import (
     sitemap,
     sitemap_index,
 )
+from warehouse.connection import close_warehouse
 
 POLICY = FetchPolicy(
     allow_private=True,

@@ -15,12 +15,12 @@ from tasks.inputs.decode import decode_text
 from tasks.inputs.detect import detect_kind
 from tasks.inputs.read import read_ref
 from tasks.inputs.warc import iter_warc
-from tasks.records import Article, Document, InputRef, Reject, Sighting
 from tasks.text.datelines import split_dateline, split_header
 from tasks.text.extract import extract_document, parse_datetime, read_and_extract, segment_article
 from tasks.web.feeds import advertised_feeds, read_feed
 from tasks.web.links import read_links
 from tasks.web.sitemaps import parse_sitemap
+from warehouse.records import Article, Document, InputRef, Reject, Sighting
 
 FORMATS = ("html", "text", "json", "jsonl", "csv")
 CHECK = settings(

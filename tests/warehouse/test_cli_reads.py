@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tasks.records import Reject
 from warehouse import store, tracking
 from warehouse.cli_reads import (
     DEMO_SHOWCASE,
@@ -15,6 +14,7 @@ from warehouse.cli_reads import (
     watchlist,
 )
 from warehouse.connection import connect
+from warehouse.records import Reject
 
 NOW = datetime(2026, 3, 5, 9, 15, tzinfo=UTC)
 

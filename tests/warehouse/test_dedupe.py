@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from tasks.dedupe.stories import Thresholds
+from tasks.dedupe.settings import DedupeSettings
+from tasks.steps.dedupe import component, restory
 from warehouse.connection import connect
-from warehouse.dedupe import component, restory
 from warehouse.store import insert_arrow
 
 T0 = datetime(2026, 3, 4, 8, tzinfo=UTC)
@@ -73,7 +73,7 @@ def test_a_new_version_keeps_the_copies_of_the_older_one(tmp_path):
     versions, pairs = component(con, ["x2"])
     assert versions == {"x1", "x2", "y1", "z1"}
     assert {(p.version_a, p.version_b) for p in pairs} == {("x1", "y1"), ("x2", "z1")}
-    stories, to_compare = restory(con, ["z1"], Thresholds(), T0)
+    stories, to_compare = restory(con, ["z1"], DedupeSettings(), T0)
     assert [(s.original_version_id, sorted(m.article_id for m in s.members)) for s in stories] == [
         ("x2", ["x", "y", "z"])
     ]
@@ -108,8 +108,8 @@ OTHER_STORIES = [
 
 
 def _article(site: str, key: str, paragraphs: list[str], hour: int):
-    from tasks.records import Article, Document
     from tasks.text.extract import extract_document
+    from warehouse.records import Article, Document
 
     doc = Document(
         source=key,
@@ -124,15 +124,15 @@ def _article(site: str, key: str, paragraphs: list[str], hour: int):
 
 
 def test_site_boilerplate_is_left_out_when_pairs_are_verified(tmp_path) -> None:
-    from tasks.dedupe.stories import without_site_boilerplate
-    from warehouse.dedupe import (
+    from bench.reference_dedupe import without_site_boilerplate
+    from tasks.steps.dedupe import (
         candidates,
         index_versions,
         load_docs,
         load_verification_docs,
         verify_candidates,
     )
-    from warehouse.store import store_articles
+    from tasks.steps.load import store_articles
 
     con = connect(tmp_path / "w.duckdb")
     articles = [_article("wire.example", "wire", WIRE, 0)]
@@ -142,11 +142,12 @@ def test_site_boilerplate_is_left_out_when_pairs_are_verified(tmp_path) -> None:
     articles.append(_article("courier.example", "copy", [*WIRE[:2], *BOILERPLATE], 9))
     stored = store_articles(con, articles, "run", T0)
     ids = stored.new_version_ids
-    index_versions(con, ids, k=3, num_perm=128, bands=32, scale=8)
-    cands = candidates(con, ids, max_df=100, min_shared=2, min_share=0.5, sentence_min_words=6)
+    settings = DedupeSettings(anchor_max_df=100, anchor_min_shared=2, anchor_min_share=0.5)
+    index_versions(con, ids, settings)
+    cands = candidates(con, ids, settings)
 
     def pairs(min_articles: int) -> set[tuple[str, str]]:
-        found = verify_candidates(con, cands, Thresholds(boilerplate_min_articles=min_articles), {})
+        found = verify_candidates(con, cands, DedupeSettings(boilerplate_min_articles=min_articles))
         sites = dict(
             con.execute(
                 "SELECT version_id, site FROM versions JOIN articles USING (article_id)"
@@ -178,4 +179,25 @@ def test_site_boilerplate_is_left_out_when_pairs_are_verified(tmp_path) -> None:
     sql = {v: d.norm_text for v, d in load_verification_docs(con, ids, 3).items()}
     assert python == sql
     assert not any(line in t for line in BOILERPLATE for t in sql.values())
+    con.close()
+
+
+def test_a_pair_found_again_replaces_its_row(tmp_path) -> None:
+    from tasks.dedupe.pairs import Overlap, Pair, pair_columns
+    from warehouse.dedupe import store_pairs
+
+    con = connect(tmp_path / "w.duckdb")
+    for v, a in (("x1", "x"), ("y1", "y")):
+        add_version(con, v, a, 1, T0)
+    settings = DedupeSettings()
+    first = Pair("x1", "y1", "lsh", 0.4, Overlap(40, 100, 60), {"seed": 1})
+    again = Pair("x1", "y1", "lsh+anchor", 0.5, Overlap(50, 100, 60), json.loads(settings.params()))
+    assert store_pairs(con, pair_columns([first]), "run1", T0) == 1
+    assert store_pairs(con, pair_columns([again]), "run2", T0 + timedelta(hours=1)) == 1
+    assert store_pairs(con, pair_columns([]), "run3", T0) == 0
+    rows = con.execute(
+        "SELECT version_a, version_b, method, shared, n_a, n_b, containment, run_id, params "
+        "FROM core.duplicate_pairs"
+    ).fetchall()
+    assert rows == [("x1", "y1", "lsh+anchor", 50, 100, 60, 50 / 60, "run2", settings.params())]
     con.close()

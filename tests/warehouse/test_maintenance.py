@@ -12,13 +12,12 @@ import duckdb
 import pytest
 
 from flows.maintenance import maintain
-from tasks.records import Article, Document
-from tasks.steps.load import close_warehouse
+from tasks.steps.load import store_articles
 from tasks.text.extract import extract_document
 from tests.helpers import corpus, run
 from warehouse import maintenance
-from warehouse.connection import connect
-from warehouse.store import store_articles
+from warehouse.connection import close_warehouse, connect
+from warehouse.records import Article, Document
 
 T0 = datetime(2025, 3, 1, 9, tzinfo=UTC)
 

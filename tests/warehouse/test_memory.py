@@ -17,12 +17,13 @@ import pytest
 
 from bench.small_texts import write_texts
 from pressdiff.settings import Settings
-from tasks.records import InputRef
 from tasks.steps.dedupe import find_stories
-from tasks.steps.load import close_warehouse, store_batch
+from tasks.steps.load import store_batch
 from tasks.text.extract import process_refs
 from tests.helpers import ROOT
 from warehouse import dedupe
+from warehouse.connection import close_warehouse
+from warehouse.records import InputRef
 
 # Store and match `n` generated texts in batches of 200, as the ingest flow does; print the
 # process's peak RSS and what was found.
@@ -30,18 +31,20 @@ PIPELINE = r"""
 import json, resource, sys
 from pathlib import Path
 from pressdiff.settings import Settings
-from tasks.records import InputRef
+from warehouse.records import InputRef
 from tasks.steps.dedupe import find_stories
 from tasks.text.extract import process_refs
-from tasks.steps.load import close_warehouse, store_batch
+from warehouse.connection import close_warehouse
+from tasks.steps.load import store_batch
 from bench.small_texts import write_texts
+from tests.small_texts import write_texts
 folder, db, n = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 write_texts(folder, n)
 refs = [InputRef(str(p), "text", path=str(p)) for p in sorted(folder.rglob("*.txt"))]
 pairs = 0
 for i in range(0, len(refs), 200):
     stored = store_batch.fn(db, process_refs(refs[i : i + 200], 1 << 20, 20), "run")
-    pairs += len(find_stories.fn(db, stored.new_version_ids, "run", **Settings().dedupe_params()))
+    pairs += len(find_stories.fn(db, stored.new_version_ids, "run", Settings().dedupe))
 close_warehouse(db)
 print(json.dumps({"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "republications": pairs}))
@@ -70,7 +73,7 @@ def test_candidates_are_read_outside_the_write_transaction(tmp_path, monkeypatch
 
     monkeypatch.setattr(dedupe, "candidates", probed)
     try:
-        republished = find_stories.fn(db, ids, "run", **Settings().dedupe_params())
+        republished = find_stories.fn(db, ids, "run", Settings().dedupe)
     finally:
         close_warehouse(db)
     assert len(republished) >= 10  # one generated text in ten is a near-duplicate

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from pressdiff.errors import NotFoundError
-from tasks.records import Article, Document
+from tasks.steps.load import store_articles
 from tasks.text.extract import extract_document
 from tasks.text.typography import stable_id
 from tasks.web.urls import canonical_url
 from warehouse import queries
 from warehouse.connection import connect
-from warehouse.store import store_articles
+from warehouse.records import Article, Document
 
 URL = "https://harbour.example.org/ferries"
 ARTICLE_ID = stable_id("article", URL)

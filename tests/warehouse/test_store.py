@@ -9,19 +9,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tasks.records import Article, Document, Reject
+from tasks.steps.load import store_articles
 from tasks.text.extract import TEXT_EXTRACTOR, extract_document
-from tasks.text.typography import stable_id
+from tasks.versions import article_id_of, article_key
 from warehouse.connection import connect
-from warehouse.store import (
-    StoreResult,
-    article_id_of,
-    article_key,
-    finish_run,
-    start_run,
-    store_articles,
-    store_rejects,
-)
+from warehouse.ids import stable_id
+from warehouse.records import Article, Document, Reject, StoreResult
+from warehouse.store import finish_run, start_run, store_rejects
 
 URL = "https://news.example.com/library"
 T0 = datetime(2024, 1, 1, 12, tzinfo=UTC)

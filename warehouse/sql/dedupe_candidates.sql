@@ -1,4 +1,5 @@
--- Which stored versions are near-duplicate candidates of the new ones (table new_versions)?
+-- Which stored versions of other articles are near-duplicate candidates of the new ones
+-- (table new_versions)?
 -- Three ways in: an equal key in one LSH band (Jaccard); enough shared containment anchors
 -- (a republication that keeps only part of the original); or one shared whole sentence of
 -- $sentence_min_words or more words (a short copy has too few anchors; 0 turns it off).
@@ -82,4 +83,7 @@ SELECT c.version_a, c.version_b, c.method, c.bands_shared, c.anchors_shared,
 FROM candidates c
 JOIN core.dedupe_sketches sa ON sa.version_id = c.version_a
 JOIN core.dedupe_sketches sb ON sb.version_id = c.version_b
+JOIN core.versions va ON va.version_id = c.version_a
+JOIN core.versions vb ON vb.version_id = c.version_b
+WHERE va.article_id <> vb.article_id
 ORDER BY c.version_a, c.version_b;

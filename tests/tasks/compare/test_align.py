@@ -18,11 +18,11 @@ from hypothesis import strategies as st
 from tasks.compare.align import SentenceEdit, align, compare
 from tasks.compare.noise import comparison_key, is_boilerplate
 from tasks.compare.phrases import PhraseEdit, phrase_edits_for, phrase_ops
-from tasks.records import Sentence
 from tasks.text.datelines import split_dateline, split_header
 from tasks.text.segment import split_paragraphs, split_sentences
 from tasks.text.typography import comparison_form, text_hash
 from tests.helpers import corpus
+from warehouse.records import Sentence
 
 # ---------------------------------------------------------------- helpers
 

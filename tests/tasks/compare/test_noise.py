@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 from tasks.compare.align import align
 from tasks.compare.noise import _PUNCTUATION, Side, is_boilerplate
-from tasks.records import Sentence
 from tasks.text.typography import comparison_form, text_hash
+from warehouse.records import Sentence
 
 PROSE = "The council approved the new budget on Tuesday after a long debate."
 

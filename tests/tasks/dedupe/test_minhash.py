@@ -12,17 +12,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench import reference_dedupe as ref
 from bench.republish import benchmark_bodies, republish
 from tasks.dedupe import minhash as mh
+from tasks.dedupe.settings import DedupeSettings
 from tasks.dedupe.shingles import jaccard, shingles
-from tasks.records import Article, Document
+from tasks.steps import dedupe
+from tasks.steps.load import store_articles
 from tasks.text.extract import extract_document
 from tasks.text.segment import split_paragraphs, split_sentences
 from tasks.text.typography import comparison_form, text_hash, words
 from tests.helpers import corpus
-from warehouse import dedupe
 from warehouse.connection import connect
-from warehouse.store import store_articles
+from warehouse.records import Article, Document
 
 WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFG0123456789", min_size=1, max_size=12)
 SEP = st.sampled_from([" ", " ", " ", ", ", ". ", " - ", "-", "'", ".", " (", ") "])
@@ -107,9 +109,9 @@ def test_band_and_anchor_candidates_in_memory() -> None:
         base[: len(base) // 3],
     ]
     sk = mh.sketch(norms)
-    bands = mh.band_candidates(mh.band_keys(sk.signatures, 32))
+    bands = ref.band_candidates(mh.band_keys(sk.signatures, 32))
     assert bands.tolist() == [[0, 1]]  # the third of `base` has Jaccard 0.33
-    pairs, shared = mh.anchor_candidates(sk.anchors)
+    pairs, shared = ref.anchor_candidates(sk.anchors)
     assert pairs.tolist() == [[0, 1], [0, 3], [1, 3]]
     assert shared[1] == sk.anchors.lengths[3]  # every anchor of the part is in the whole
 
@@ -126,17 +128,17 @@ def test_sentence_candidates_share_a_long_enough_sentence_few_texts_have() -> No
     ]
     texts += [[stock, f"filler sentence number {i} of this page."] for i in range(4)]
     hashed = [[(text_hash(s), s) for s in t] for t in texts]
-    columns = mh.sentence_columns(hashed)
-    keys = mh.sentence_keys(*columns, len(texts), min_words=6)
+    columns = ref.sentence_columns(hashed)
+    keys = ref.sentence_keys(*columns, len(texts), min_words=6)
     assert keys.lengths.tolist() == [1, 2, 1, 1, 2, 2, 2, 2]  # "short one." is too short
     assert keys.row(0).tolist() == [int(text_hash(long), 16)]
-    assert mh.sentence_candidates(keys, max_df=3).tolist() == [[0, 1], [1, 2]]  # stock: 4 texts
-    assert len(mh.sentence_candidates(keys, max_df=4)) == 2 + 6
-    assert mh.sentence_keys(*columns, len(texts), min_words=0).lengths.sum() == 0  # off
-    assert mh.hex64(["00000000000000ff", "FFFFFFFFFFFFFFFF"]).tolist() == [255, 2**64 - 1]
+    assert ref.sentence_candidates(keys, max_df=3).tolist() == [[0, 1], [1, 2]]  # stock: 4 texts
+    assert len(ref.sentence_candidates(keys, max_df=4)) == 2 + 6
+    assert ref.sentence_keys(*columns, len(texts), min_words=0).lengths.sum() == 0  # off
+    assert ref.hex64(["00000000000000ff", "FFFFFFFFFFFFFFFF"]).tolist() == [255, 2**64 - 1]
     for bad in (["abc"], ["00000000000000fg"], [None]):
         with pytest.raises(ValueError, match="16 hex digits"):
-            mh.hex64(bad)
+            ref.hex64(bad)
 
 
 def test_anchors_find_what_bands_miss_in_generated_republications() -> None:
@@ -148,7 +150,7 @@ def test_anchors_find_what_bands_miss_in_generated_republications() -> None:
     n = len(bodies)
     keys = mh.band_keys(sk.signatures, 32)
     by_band = (keys[:n] == keys[n:]).any(axis=1)
-    pairs, _ = mh.anchor_candidates(sk.anchors)
+    pairs, _ = ref.anchor_candidates(sk.anchors)
     by_anchor = np.isin(
         np.arange(n) * (2 * n) + np.arange(n, 2 * n), pairs[:, 0] * 2 * n + pairs[:, 1]
     )
@@ -166,10 +168,18 @@ def test_anchors_find_what_bands_miss_in_generated_republications() -> None:
     assert by_anchor[accepted].mean() > by_band[accepted].mean()
 
 
-# -- the warehouse: warehouse/dedupe.py and warehouse/sql/dedupe_candidates.sql -------------
+# -- the warehouse: tasks/steps/dedupe.py, warehouse/dedupe.py, sql/dedupe_candidates.sql ----
 
-DEDUPE = {"k": 3, "num_perm": 128, "bands": 32, "scale": 8}
-CANDIDATES = {"max_df": 100, "min_shared": 2, "min_share": 0.4, "sentence_min_words": 6}
+SETTINGS = DedupeSettings(
+    shingle_size=3,
+    num_perm=128,
+    lsh_bands=32,
+    anchor_scale=8,
+    anchor_max_df=100,
+    anchor_min_shared=2,
+    anchor_min_share=0.4,
+    sentence_min_words=6,
+)
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
 
 
@@ -226,17 +236,17 @@ def test_warehouse_finds_the_seed_pair_incrementally(tmp_path: Path) -> None:
     ]
     con = connect(tmp_path / "w.duckdb")
     first_ids = store_documents(con, [wire_doc, *others])
-    assert dedupe.index_versions(con, first_ids, **DEDUPE) == 41
-    assert dedupe.index_versions(con, first_ids, **DEDUPE) == 0  # nothing is sketched twice
-    first = dedupe.candidates(con, first_ids, **CANDIDATES)
+    assert dedupe.index_versions(con, first_ids, SETTINGS) == 41
+    assert dedupe.index_versions(con, first_ids, SETTINGS) == 0  # nothing is sketched twice
+    first = dedupe.candidates(con, first_ids, SETTINGS)
     assert all(c.version_a < c.version_b for c in first)
 
     (copy,) = store_documents(con, [copy_doc])
-    assert dedupe.index_versions(con, [copy], **DEDUPE) == 1
+    assert dedupe.index_versions(con, [copy], SETTINGS) == 1
     (wire,) = con.execute(
         "SELECT version_id FROM core.versions WHERE source = ?", [wire_doc.source]
     ).fetchone()
-    rows = dedupe.candidates(con, [copy], **CANDIDATES)
+    rows = dedupe.candidates(con, [copy], SETTINGS)
     # the copy keeps under half the wire story: its only candidate is the wire story
     assert [(c.version_a, c.version_b) for c in rows] == [tuple(sorted((wire, copy)))]
     assert "anchor" in rows[0].method
@@ -266,8 +276,8 @@ def test_warehouse_candidates_agree_with_the_in_memory_candidates(tmp_path: Path
     ids = [f"v{i:03d}" for i in range(len(texts))]
     con = connect(tmp_path / "w.duckdb")
     norms = store_texts(con, ids, texts)
-    assert dedupe.index_versions(con, ids, **DEDUPE) == len(ids)
-    rows = dedupe.candidates(con, ids, **CANDIDATES)
+    assert dedupe.index_versions(con, ids, SETTINGS) == len(ids)
+    rows = dedupe.candidates(con, ids, SETTINGS)
     assert all(c.version_a < c.version_b for c in rows)
     sk = mh.sketch(norms)
     rows_of = pa.table({"version_id": ids, "row": range(len(ids))})  # noqa: F841
@@ -275,13 +285,13 @@ def test_warehouse_candidates_agree_with_the_in_memory_candidates(tmp_path: Path
         """SELECT row, sentence_hash, norm FROM core.sentences JOIN rows_of USING (version_id)
            ORDER BY row, sentence_no"""
     ).to_arrow_table()
-    keys = mh.sentence_keys(
+    keys = ref.sentence_keys(
         stored["row"].to_numpy(), stored["sentence_hash"], stored["norm"], len(ids), 6
     )
     routes = {
-        "lsh": mh.band_candidates(mh.band_keys(sk.signatures, 32)),
-        "anchor": mh.anchor_candidates(sk.anchors, 2, 0.4)[0],
-        "sentence": mh.sentence_candidates(keys),
+        "lsh": ref.band_candidates(mh.band_keys(sk.signatures, 32)),
+        "anchor": ref.anchor_candidates(sk.anchors, 2, 0.4)[0],
+        "sentence": ref.sentence_candidates(keys),
     }
     expected: dict[tuple[str, str], list[str]] = {}
     for route, pairs in routes.items():

@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bench import reference_dedupe as ref
+from bench.reference_dedupe import without_site_boilerplate
 from bench.republish import (
     allsides_articles,
     benchmark_bodies,
@@ -18,16 +20,9 @@ from bench.republish import (
     trafilatura_bodies,
 )
 from tasks.dedupe import minhash as mh
-from tasks.dedupe.stories import (
-    Candidate,
-    Doc,
-    Pair,
-    Thresholds,
-    cluster,
-    shingle_sets,
-    verify,
-    without_site_boilerplate,
-)
+from tasks.dedupe.pairs import Candidate, Doc, Pair, shingle_sets, verify
+from tasks.dedupe.settings import DedupeSettings
+from tasks.dedupe.stories import cluster
 from tasks.text.datelines import split_dateline, split_header
 from tasks.text.segment import split_paragraphs, split_sentences
 from tasks.text.typography import comparison_form
@@ -98,13 +93,13 @@ def candidates_of(docs: list[Doc], sentences: Sentences | None = None) -> list[C
     sk = mh.sketch([d.norm_text for d in docs])
     ids = [d.version_id for d in docs]
     routes = {
-        "lsh": mh.band_candidates(mh.band_keys(sk.signatures, 32)),
-        "anchor": mh.anchor_candidates(sk.anchors)[0],
+        "lsh": ref.band_candidates(mh.band_keys(sk.signatures, 32)),
+        "anchor": ref.anchor_candidates(sk.anchors)[0],
     }
     if sentences is not None:
-        columns = mh.sentence_columns([sentences[v] for v in ids])
-        keys = mh.sentence_keys(*columns, len(ids))
-        routes["sentence"] = mh.sentence_candidates(keys)
+        columns = ref.sentence_columns([sentences[v] for v in ids])
+        keys = ref.sentence_keys(*columns, len(ids))
+        routes["sentence"] = ref.sentence_candidates(keys)
     found: dict[tuple[int, int], list[str]] = defaultdict(list)
     for route, pairs in routes.items():
         for a, b in pairs.tolist():
@@ -113,7 +108,7 @@ def candidates_of(docs: list[Doc], sentences: Sentences | None = None) -> list[C
 
 
 def detect(docs: list[Doc], sentences: Sentences | None = None) -> list[Pair]:
-    return verify(candidates_of(docs, sentences), shingle_sets(docs), Thresholds())
+    return verify(candidates_of(docs, sentences), shingle_sets(docs), DedupeSettings())
 
 
 def test_seed_pair_is_one_story_with_the_wire_story_as_original(seeds: Path) -> None:
@@ -139,7 +134,7 @@ def test_the_earliest_text_is_the_original_even_when_shorter(seeds: Path) -> Non
     earlier = Doc(copy.version_id, copy.article_id, copy.site, DAY.replace(hour=0), copy.norm_text)
     later = Doc(wire.version_id, wire.article_id, wire.site, DAY.replace(hour=9), wire.norm_text)
     docs = [later, earlier]
-    [story] = cluster(docs, detect(docs), Thresholds(containment=0.4))
+    [story] = cluster(docs, detect(docs), DedupeSettings(containment_threshold=0.4))
     assert story.original_version_id == copy.version_id
     unknown = Doc(copy.version_id, copy.article_id, copy.site, None, copy.norm_text)
     [story] = cluster([later, unknown], detect([later, unknown]))
@@ -206,8 +201,8 @@ def test_generated_republications_of_real_bodies_are_found() -> None:
             expected.append((f"o{i}", f"r{i}.{j}"))
     # candidates come from the whole texts; verification leaves out the sites' boilerplate
     cands = candidates_of(docs, sentences)
-    clean = without_site_boilerplate(docs, sentences, Thresholds().boilerplate_min_articles)
-    stories = cluster(clean, verify(cands, shingle_sets(clean), Thresholds()))
+    clean = without_site_boilerplate(docs, sentences, DedupeSettings().boilerplate_min_articles)
+    stories = cluster(clean, verify(cands, shingle_sets(clean), DedupeSettings()))
     original_of = {m.version_id: s.original_version_id for s in stories for m in s.members}
     found = sum(original_of.get(rep) == orig for orig, rep in expected)
     print(f"{found}/{len(expected)} republications in their original's story")

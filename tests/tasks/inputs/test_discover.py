@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from tasks.inputs.discover import Plan, batched, is_url, not_an_article, plan_inputs
-from tasks.records import InputRef, Reject
 from tests.helpers import corpus
+from warehouse.records import InputRef, Reject
 
 
 def ref(path: Path, fmt: str) -> InputRef:

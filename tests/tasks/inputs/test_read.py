@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tasks.inputs.read import read_ref
-from tasks.records import Document, InputRef, Reject
+from warehouse.records import Document, InputRef, Reject
 
 NAMES = "text, body, content, article, articleBody, maintext, html, raw_html, content_html"
 

@@ -21,9 +21,9 @@ from warcio.warcwriter import WARCWriter
 
 from pressdiff.errors import InputError
 from tasks.inputs.warc import WarcCapture, iter_warc, iter_warcs
-from tasks.records import InputRef, Reject
 from tasks.text.extract import read_and_extract
 from tests.helpers import corpus
+from warehouse.records import InputRef, Reject
 
 GOVUK_FIRST = "BL-20140325121225068-00000-32090~opera~8443.warc.gz"
 GOVUK_SECOND = "BL-20140325122341434-00000-32090~opera~8443.warc.gz"

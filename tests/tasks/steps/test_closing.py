@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from prefect import flow
 
-from tasks.records import Reject
 from tasks.steps.closing import close_with_summary, skipped
-from tasks.steps.load import close_warehouse, open_run, record_rejects, warehouse
+from tasks.steps.load import open_run, record_rejects
+from warehouse.connection import close_warehouse, warehouse
+from warehouse.records import Reject
 from warehouse.store import StoreResult
 
 

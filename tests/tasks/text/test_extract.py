@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from tasks.records import Article, Document, InputRef, Reject, Sentence
 from tasks.text.extract import (
     HTML_EXTRACTOR,
     TEXT_EXTRACTOR,
@@ -21,6 +20,7 @@ from tasks.text.extract import (
 )
 from tasks.text.typography import comparison_form, text_hash, words
 from tests.helpers import corpus
+from warehouse.records import Article, Document, InputRef, Reject, Sentence
 
 WIRE = "000_b4ab9eb716f0ff46.txt"
 REPUBLICATION = "001_6f49e0fbfe08af1d.txt"

@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tasks.records import Sentence
 from tasks.text.segment import (
     _ONE_SENTENCE,
     _plain_spans,
@@ -21,6 +20,7 @@ from tasks.text.segment import (
 )
 from tasks.text.typography import comparison_form, text_hash
 from tests.helpers import corpus
+from warehouse.records import Sentence
 
 
 def sentence(sentence_no: int, paragraph_no: int, text: str) -> Sentence:

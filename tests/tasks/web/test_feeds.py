@@ -14,10 +14,10 @@ import pytest
 
 from pressdiff.errors import InputError
 from tasks.inputs.detect import detect_kind
-from tasks.records import Reject
 from tasks.web.feeds import FeedEntry, advertised_feeds, parse_feed, read_feed
 from tasks.web.links import read_links
 from tests.helpers import corpus
+from warehouse.records import Reject
 
 
 def _corpus_feeds() -> list[Path]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tasks.records import InputRef, Reject, Sighting
 from tasks.web.crawl_budget import CrawlBudget
 from tasks.web.links import Link
 from tasks.web.result import FetchResult
 from tasks.web.sources import Expanded, admit, outcome, read_fetched, too_deep
+from warehouse.records import InputRef, Reject, Sighting
 
 AT = datetime(2026, 3, 5, 9, 15, tzinfo=UTC)
 PAGE = b"<!doctype html><html><head><title>Ferry</title></head><body><p>Ferry.</p></body></html>"

@@ -105,3 +105,27 @@ class Reject:
     source: str
     reason: str
     detail: str = ""
+
+
+@dataclass(slots=True)
+class StoreResult:
+    """What one batch added to the warehouse."""
+
+    articles_new: int = 0
+    versions_new: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    # (previous version, new version) of articles that got a new version: to compare
+    revisions: list[tuple[str, str]] = field(default_factory=list)
+    new_version_ids: list[str] = field(default_factory=list)
+
+    def add(self, other: StoreResult) -> None:
+        """Accumulate another batch's result into this one."""
+        self.articles_new += other.articles_new
+        self.versions_new += other.versions_new
+        self.unchanged += other.unchanged
+        self.duplicates += other.duplicates
+        self.rejected += other.rejected
+        self.revisions += other.revisions
+        self.new_version_ids += other.new_version_ids
