@@ -55,7 +55,7 @@ from bench.republish import (  # noqa: E402
     republish,
     trafilatura_bodies,
 )
-from pressdiff.settings import Settings  # noqa: E402
+from flows.settings import Settings  # noqa: E402
 from tasks.dedupe import minhash as mh  # noqa: E402
 from tasks.dedupe.pairs import Candidate, Doc, verify  # noqa: E402
 from tasks.dedupe.stories import cluster  # noqa: E402

@@ -52,7 +52,7 @@ from pressdiff.prefect_env import configure
 db, warm_db, workers = sys.argv[2], sys.argv[3], int(sys.argv[4])
 configure(db)
 from flows.ingest import ingest
-from pressdiff.settings import Settings
+from flows.settings import Settings
 from warehouse.connection import close_warehouse
 paths = json.load(open(sys.argv[1]))
 ingest(sources=paths[:20], db=warm_db, settings=Settings(workers=workers))  # warm up

@@ -6,7 +6,7 @@ from prefect import flow
 from prefect.utilities.annotations import quote
 
 from flows.pipeline import process
-from pressdiff.settings import Settings
+from flows.settings import Settings
 from tasks.steps.closing import close_with_summary
 from tasks.steps.fetch import expand_sources
 from tasks.steps.load import open_run, record_rejects

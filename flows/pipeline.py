@@ -14,8 +14,8 @@ from itertools import chain
 
 from prefect.utilities.annotations import quote
 
+from flows.settings import Settings
 from pressdiff import progress, stopping
-from pressdiff.settings import Settings
 from tasks.inputs.discover import batched
 from tasks.steps.dedupe import find_stories
 from tasks.steps.extract import extract_batch

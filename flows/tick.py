@@ -6,8 +6,8 @@ from prefect import flow
 from prefect.utilities.annotations import quote
 
 from flows.pipeline import process
+from flows.settings import Settings
 from pressdiff import stopping
-from pressdiff.settings import Settings
 from tasks.steps.closing import close_with_summary, log_summary, skipped
 from tasks.steps.load import open_run
 from tasks.steps.report import RunSummary, publish_notable, summary_line

@@ -39,7 +39,7 @@ def run(sources: list, db: Path, **kw):
     """The ingest flow over `sources` into `db`, on the real Prefect engine (the test asks
     for the `prefect` fixture); its run summary."""
     from flows.ingest import ingest
-    from pressdiff.settings import Settings
+    from flows.settings import Settings
     from warehouse.connection import close_warehouse
 
     try:

@@ -1,4 +1,4 @@
-"""pressdiff/settings.py: one Settings, read from the environment once, made of frozen parts."""
+"""flows/settings.py: one Settings, read from the environment once, made of frozen parts."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 import pydantic
 import pytest
 
+from flows.settings import Settings, database, get_settings
 from pressdiff.errors import UsageError
-from pressdiff.settings import Settings, database, get_settings
 from tasks.compare.settings import AlignSettings
 from tasks.schedule.revisit import RevisitPolicy
 from tasks.text.extract import ExtractSettings

@@ -70,8 +70,8 @@ def print_diff(console: Console, db: str, a: str, b: str | None, fmt: str = "tab
     """Print the comparison of two versions (B's previous version when B is not given): as
     folded sentence rows, or every aligned sentence as `fmt` (json, csv, markdown, line).
     It is the stored comparison when the pair was compared, else one made now."""
+    from flows.settings import get_settings
     from pressdiff import diff_render
-    from pressdiff.settings import get_settings
     from warehouse import queries
     from warehouse.comparisons import load_versions
     from warehouse.reader import open_reader

@@ -100,7 +100,7 @@ def run_ingest(
 ):
     """Run the ingest flow over `sources`; returns its RunSummary. A local source that
     names nothing is a usage error, found before the warehouse or Prefect is touched."""
-    from pressdiff.settings import get_settings
+    from flows.settings import get_settings
 
     if missing := missing_sources(sources):
         raise UsageError(f"no such file, folder or glob match: {', '.join(missing)}")

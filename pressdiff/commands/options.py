@@ -21,7 +21,7 @@ EXIT_OK, EXIT_REJECTS, EXIT_USAGE = 0, 1, 2
 
 def _database() -> str:
     """The warehouse the settings name ($PRESSDIFF_DB); imported late, for a quick --help."""
-    from pressdiff.settings import database
+    from flows.settings import database
 
     return str(database())
 

@@ -33,7 +33,7 @@ def run(force, allow_private, db, debug) -> int:
     deployments call.
     """
     take_signals()
-    from pressdiff.settings import get_settings
+    from flows.settings import get_settings
 
     s = get_settings(allow_private=allow_private)
     summary = run_flow("flows.tick:tick", err, db, debug, settings=s, force=force)

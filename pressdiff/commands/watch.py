@@ -89,7 +89,7 @@ def add_entries(console: Console, db: str, entries, allow_private: bool | None) 
     """Watch each WatchEntry; a loopback or private address gets the remedy beside it."""
     from datetime import UTC, datetime
 
-    from pressdiff.settings import get_settings
+    from flows.settings import get_settings
     from pressdiff.watchlist import private_address
     from tasks.steps import watchlist
     from warehouse.connection import connect

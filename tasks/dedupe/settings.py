@@ -1,6 +1,6 @@
 """The near-duplicate finder's settings: one frozen object, passed whole.
 
-`pressdiff.settings.Settings.dedupe` builds it from the user's configuration (the fields
+`flows.settings.Settings.dedupe` builds it from the user's configuration (the fields
 keep the names users set them by, `PRESSDIFF_<FIELD>`); every stage that needs a knob reads
 it from here, and what the finder stores records `params()` (asdict, as JSON).
 """

@@ -3,7 +3,7 @@ exactly there (tests/flows/test_chaos.py, bench/chaos.py).
 
 With `PRESSDIFF_PAUSE_AT=store-written:3` the third time this process reaches the point
 `store-written`, it creates the file `$PRESSDIFF_PAUSE_FILE` and sleeps until it is killed.
-The variables are read with the other settings (pressdiff/settings.py), which `arm` this
+The variables are read with the other settings (flows/settings.py), which `arm` this
 module before a flow runs. Unarmed (always, outside those tests) `pause_point` does nothing.
 
 Points: `store-batch` (a batch is about to be stored; the next one is being extracted),

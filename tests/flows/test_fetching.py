@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from flows.settings import Settings
 from flows.tick import tick
 from pressdiff.cli import main
-from pressdiff.settings import Settings
 from tasks.inputs.warc import iter_warc, iter_warcs
 from tasks.steps import watchlist
 from tasks.steps.fetch import expand as expand_step

@@ -10,8 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from flows.settings import Settings
 from flows.tick import tick
-from pressdiff.settings import Settings
 from tasks.steps import watchlist
 from tasks.steps.schedule import tick_lock
 from tests.helpers import PARAS, feed

@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 
 import tasks.web.addresses as addresses
-from pressdiff.settings import Settings
+from flows.settings import Settings
 from tasks.inputs.decode import decode_body
 from tasks.steps.fetch import expand
 from tasks.web.fetcher import fetch_many

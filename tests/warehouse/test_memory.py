@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from bench.small_texts import write_texts
-from pressdiff.settings import Settings
+from flows.settings import Settings
 from tasks.steps.dedupe import find_stories
 from tasks.steps.load import store_batch
 from tasks.text.extract import process_refs
@@ -30,7 +30,7 @@ from warehouse.records import InputRef
 PIPELINE = r"""
 import json, resource, sys
 from pathlib import Path
-from pressdiff.settings import Settings
+from flows.settings import Settings
 from warehouse.records import InputRef
 from tasks.steps.dedupe import find_stories
 from tasks.text.extract import process_refs

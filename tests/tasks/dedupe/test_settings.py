@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import fields
 
-from pressdiff.settings import Settings
+from flows.settings import Settings
 from tasks.dedupe.minhash import SEED
 from tasks.dedupe.settings import DedupeSettings
 
