@@ -87,7 +87,7 @@ def env() -> dict[str, str]:
     }
 
 
-def _tree(root: int) -> list[int]:
+def process_tree(root: int) -> list[int]:
     """`root` and every process descending from it, from /proc."""
     children: dict[int, list[int]] = {}
     for d in filter(str.isdigit, os.listdir("/proc")):
@@ -108,7 +108,7 @@ def _tree(root: int) -> list[int]:
 def kill(proc: subprocess.Popen) -> None:
     """SIGKILL `proc` and all its descendants at once, as a power cut would (Prefect's
     server runs in a session of its own, so its process group alone is not enough)."""
-    for pid in _tree(proc.pid):
+    for pid in process_tree(proc.pid):
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
     proc.wait()

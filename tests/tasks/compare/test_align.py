@@ -15,26 +15,19 @@ import trafilatura
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.bench_align import make_sentences
 from tasks.compare.align import SentenceEdit, align, compare
 from tasks.compare.noise import comparison_key, is_boilerplate
 from tasks.compare.phrases import PhraseEdit, phrase_edits_for, phrase_ops
 from tasks.text.datelines import split_dateline, split_header
 from tasks.text.segment import split_paragraphs, split_sentences
-from tasks.text.typography import comparison_form, text_hash
 from tests.helpers import corpus
 from warehouse.records import Sentence
 
 # ---------------------------------------------------------------- helpers
 
 
-def sentences(paragraphs: Sequence[Sequence[str]]) -> list[Sentence]:
-    """Sentences numbered from 1, built from paragraphs given as lists of sentence texts."""
-    out: list[Sentence] = []
-    for paragraph_no, paragraph in enumerate(paragraphs, start=1):
-        for text in paragraph:
-            norm = comparison_form(text)
-            out.append(Sentence(len(out) + 1, paragraph_no, text, norm, text_hash(norm)))
-    return out
+sentences = make_sentences  # numbered from 1, from paragraphs of sentence texts
 
 
 def flat(texts: Sequence[str]) -> list[Sentence]:
