@@ -37,7 +37,6 @@ from tasks.text.extract import process_refs
 from warehouse.connection import close_warehouse
 from tasks.steps.load import store_batch
 from bench.small_texts import write_texts
-from tests.small_texts import write_texts
 folder, db, n = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 write_texts(folder, n)
 refs = [InputRef(str(p), "text", path=str(p)) for p in sorted(folder.rglob("*.txt"))]
