@@ -9,7 +9,8 @@ prefect.yaml and runs their flow runs from this process:
 - each finished run is one line: the deployment, and the summary its flow logged
   (what it polled, stored and flagged) or the state it ended in;
 - flow and task logs go to the UI at INFO, and stay off this console;
-- Ctrl-C or SIGTERM prints "stopping", cancels a run in flight, stops the server, exit 0.
+- Ctrl-C or SIGTERM prints "stopping", cancels a run in flight, says every run that
+  finished (the cancelled one too), stops the server, exit 0.
 """
 
 from __future__ import annotations
@@ -185,7 +186,8 @@ async def _serve(deployments: list, say: Callable[[str], None], pause: bool) -> 
             first = next((i for i, n in names.items() if n == FIRST_TICK), None)
             if first is not None:
                 await client.create_flow_run_from_deployment(first, name=f"{FIRST_TICK}-at-start")
-            reporting = asyncio.create_task(report_ticks(client, names, datetime.now(UTC), say))
+            reporter = TickReporter(client, names, datetime.now(UTC), say)
+            reporting = asyncio.create_task(reporter.run())
             waiter = asyncio.ensure_future(stopping.wait())
             await asyncio.wait([waiter, running], return_when=asyncio.FIRST_COMPLETED)
             waiter.cancel()
@@ -199,45 +201,69 @@ async def _serve(deployments: list, say: Callable[[str], None], pause: bool) -> 
                     await asyncio.wait_for(runner.astop(), STOP_GRACE)
             with contextlib.suppress(Exception, asyncio.CancelledError, asyncio.TimeoutError):
                 await asyncio.wait_for(running, STOP_GRACE)
+            # every tick that finished gets its line, the last one before the stop included
+            with contextlib.suppress(Exception, asyncio.TimeoutError):
+                await asyncio.wait_for(reporter.last_sweep(), LOG_WAIT + 2)
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
 
 
-async def report_ticks(client, names: dict[UUID, str], since: datetime, say) -> None:
+class TickReporter:
     """One line per finished flow run of `names`' deployments, from the summary it logged."""
-    from prefect.client.schemas.filters import (
-        FlowRunFilter,
-        FlowRunFilterDeploymentId,
-        FlowRunFilterEndTime,
-        FlowRunFilterStateType,
-    )
-    from prefect.client.schemas.objects import StateType
 
-    done: set[UUID] = set()
-    waiting: dict[UUID, float] = {}
-    terminal = [StateType.COMPLETED, StateType.FAILED, StateType.CRASHED, StateType.CANCELLED]
-    while True:
-        await asyncio.sleep(POLL_SECONDS)
+    def __init__(self, client, names: dict[UUID, str], since: datetime, say) -> None:
+        self.client, self.names, self.since, self.say = client, names, since, say
+        self.done: set[UUID] = set()
+        self.waiting: dict[UUID, float] = {}
+
+    async def run(self) -> None:
+        """Report on every beat until cancelled."""
+        while True:
+            await asyncio.sleep(POLL_SECONDS)
+            await self.sweep()
+
+    async def sweep(self) -> bool:
+        """Say the runs that finished since the last sweep; False while a finished run's
+        summary is still on its way (or the API did not answer)."""
+        from prefect.client.schemas.filters import (
+            FlowRunFilter,
+            FlowRunFilterDeploymentId,
+            FlowRunFilterEndTime,
+            FlowRunFilterStateType,
+        )
+        from prefect.client.schemas.objects import StateType
+
+        terminal = [StateType.COMPLETED, StateType.FAILED, StateType.CRASHED, StateType.CANCELLED]
         try:
-            runs = await client.read_flow_runs(
+            runs = await self.client.read_flow_runs(
                 flow_run_filter=FlowRunFilter(
-                    deployment_id=FlowRunFilterDeploymentId(any_=list(names)),
+                    deployment_id=FlowRunFilterDeploymentId(any_=list(self.names)),
                     state={"type": FlowRunFilterStateType(any_=terminal)},
-                    end_time=FlowRunFilterEndTime(after_=since),
+                    end_time=FlowRunFilterEndTime(after_=self.since),
                 ),
                 limit=50,
             )
         except Exception:  # the API is busy or going away: ask again on the next beat
-            continue
-        fresh = (r for r in runs if r.id not in done)
-        for fr in sorted(fresh, key=lambda r: r.end_time or since):
-            summary = await _summary(client, fr.id)
-            waited = time.monotonic() - waiting.setdefault(fr.id, time.monotonic())
+            return False
+        settled = True
+        fresh = (r for r in runs if r.id not in self.done)
+        for fr in sorted(fresh, key=lambda r: r.end_time or self.since):
+            summary = await _summary(self.client, fr.id)
+            waited = time.monotonic() - self.waiting.setdefault(fr.id, time.monotonic())
             if summary is None and fr.state_type == StateType.COMPLETED and waited < LOG_WAIT:
+                settled = False
                 continue  # its logs trail its state by a batch or two
-            done.add(fr.id)
-            say(tick_line(names.get(fr.deployment_id, fr.name), fr, summary))
+            self.done.add(fr.id)
+            self.say(tick_line(self.names.get(fr.deployment_id, fr.name), fr, summary))
+        return settled
+
+    async def last_sweep(self, budget: float = LOG_WAIT) -> None:
+        """On the way out: say every run that finished, the one stopping cancelled too,
+        waiting up to `budget` seconds for summaries still on their way."""
+        end = time.monotonic() + budget
+        while not await self.sweep() and time.monotonic() < end:
+            await asyncio.sleep(0.5)
 
 
 async def _summary(client, flow_run_id: UUID) -> str | None:

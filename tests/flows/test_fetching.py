@@ -7,6 +7,8 @@ Every page here is fictional and written for these tests.
 from __future__ import annotations
 
 import gzip
+import threading
+import time
 import uuid
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
@@ -594,19 +596,30 @@ def test_no_warehouse_transaction_is_open_while_waiting_on_the_network(
     tmp_path, http_server: LocalServer
 ):
     # each request is answered only after checking, on the flow's own connection, that no
-    # transaction is open: a BEGIN inside one fails
+    # transaction is open: a BEGIN inside one fails. The flow may be writing what another
+    # response brought in a short transaction of its own; one held across the network wait
+    # cannot end before this very request is answered, so a free moment within 2 s suffices.
+    # One probe at a time: two BEGINs on one connection would collide with each other.
     db = tmp_path / "w.duckdb"
     seen: list[str] = []
+    one_at_a_time = threading.Lock()
 
-    def probe(answer: Response):
-        def route(request):
-            con = warehouse_connections.get(str(db))
+    def free_within(con, seconds: float = 2.0) -> str:
+        deadline = time.monotonic() + seconds
+        while True:
             try:
                 con.execute("BEGIN TRANSACTION")
                 con.execute("ROLLBACK")
-                seen.append(f"{request.path}: free")
+                return "free"
             except Exception as exc:
-                seen.append(f"{request.path}: {exc}")
+                if time.monotonic() > deadline:
+                    return str(exc)
+                time.sleep(0.05)
+
+    def probe(answer: Response):
+        def route(request):
+            with one_at_a_time:
+                seen.append(f"{request.path}: {free_within(warehouse_connections.get(str(db)))}")
             return answer
 
         return route

@@ -118,6 +118,15 @@ def test_serve_runs_the_schedules_and_stops_cleanly(tmp_path):
                 60,
             )
             assert b_304 and b_304[0][0] >= 1
+            # the tick that stored the revision has closed its run (its line is due)
+            closed = wait_for(
+                db,
+                "select count(*) from runs where finished_at is not null "
+                "and n_versions_new = 1 and n_articles_new = 0",
+                lambda r: r[0][0] >= 1,
+                60,
+            )
+            assert closed and closed[0][0] >= 1
         finally:
             serve.send_signal(signal.SIGTERM)
             try:
