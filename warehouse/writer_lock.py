@@ -1,0 +1,169 @@
+"""One writer at a time commits to a warehouse: `with writer_lock(db): ...`.
+
+The lock is the warehouse's, not a process's, so processes on one machine or on many take
+turns:
+
+- `db` a local path: an exclusive `flock` on `<path>.lock` beside it (made if missing).
+  Its holder writes who it is into the file, so a process that waits can name it.
+- `db` a `postgresql://` URL (the shared catalog): a session-level
+  `pg_advisory_lock(WRITER_KEY)` in that database, on a connection of its own that names its
+  holder (`application_name`) and asks the server to notice a vanished client within about
+  a minute (TCP keepalives), not the system's two hours.
+
+Either is released when the block ends, and when its holder dies however it dies (`kill
+-9`, a lost machine): the kernel drops a dead process's flock, PostgreSQL a dead client's
+session locks. Within one thread the lock is re-entrant: a nested `writer_lock(db)` holds
+nothing more. Waiting past `timeout` seconds raises WarehouseLockedError naming the holder
+where it can; a stop (Ctrl-C, SIGTERM) asked for while waiting raises Interrupted.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import socket
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from pressdiff import stopping
+from pressdiff.errors import Interrupted, SetupError, WarehouseLockedError
+from warehouse.sqlfiles import text
+
+# The advisory lock's key in a catalog database: "pressdif" in ASCII, a positive bigint.
+WRITER_KEY = int.from_bytes(b"pressdif", "big")
+POLL_FIRST, POLL_MAX = 0.01, 0.25  # seconds between tries while another holds it
+KEEPALIVE = {"tcp_keepalives_idle": "30", "tcp_keepalives_interval": "10"}
+
+_held = threading.local()  # db -> depth, for this thread
+
+
+def is_url(db: str) -> bool:
+    """Whether `db` names a PostgreSQL catalog rather than a local path."""
+    return db.startswith(("postgresql://", "postgres://"))
+
+
+def shown(db: str) -> str:
+    """`db` as it may be printed: a URL without its password."""
+    if not is_url(db):
+        return db
+    parts = urlsplit(db)
+    if parts.password is None:
+        return db
+    netloc = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{netloc}"))
+
+
+def holder() -> str:
+    """Who this process is, in a few words: `process 123 on host (pressdiff ingest)`."""
+    words = [Path(sys.argv[0]).name if sys.argv else "python", *sys.argv[1:2]]
+    if words[0] in ("cli.py", "__main__.py"):
+        words[0] = "pressdiff"
+    return f"process {os.getpid()} on {socket.gethostname()} ({' '.join(words)[:40]})"
+
+
+@contextmanager
+def writer_lock(db: str | Path, timeout: float = 600) -> Iterator[None]:
+    """Hold the writer lock of warehouse `db` for the block (see the module's docstring)."""
+    key = str(db) if is_url(str(db)) else str(Path(db).absolute())
+    depth = getattr(_held, "depth", None)
+    if depth is None:
+        depth = _held.depth = {}
+    if depth.get(key):
+        depth[key] += 1
+        try:
+            yield
+        finally:
+            depth[key] -= 1
+        return
+    take = _pg_lock if is_url(key) else _file_lock
+    with take(key, timeout):
+        depth[key] = 1
+        try:
+            yield
+        finally:
+            depth.pop(key, None)
+
+
+def _wait(db: str, timeout: float, attempt, who) -> None:
+    """Call `attempt()` until it returns True; past `timeout`, say who `who()` holds it."""
+    deadline, pause = time.monotonic() + timeout, POLL_FIRST
+    while not attempt():
+        if stopping.requested():
+            raise Interrupted()
+        if time.monotonic() >= deadline:
+            raise WarehouseLockedError(
+                f"the warehouse {shown(db)} is being written by {who() or 'another process'}; "
+                f"waited {timeout:g} s for it: let it finish or stop it, then try again"
+            )
+        time.sleep(pause)
+        pause = min(pause * 2, POLL_MAX)
+
+
+@contextmanager
+def _file_lock(path: str, timeout: float) -> Iterator[None]:
+    lock = Path(path + ".lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+
+        def attempt() -> bool:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            return True
+
+        def who() -> str:
+            return os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+
+        _wait(path, timeout, attempt, who)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, (holder() + "\n").encode(), 0)
+            yield
+        finally:
+            os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def _pg_lock(url: str, timeout: float) -> Iterator[None]:
+    import psycopg
+
+    try:
+        con = psycopg.connect(
+            url, autocommit=True, application_name=f"pressdiff writer: {holder()}"[:63]
+        )
+    except psycopg.Error as exc:
+        raise SetupError(f"cannot reach the warehouse catalog {shown(url)}: {exc}") from exc
+    try:
+        for name, value in KEEPALIVE.items():
+            con.execute("SELECT set_config(%s, %s, false)", (name, value))
+
+        def attempt() -> bool:
+            return con.execute("SELECT pg_try_advisory_lock(%s)", (WRITER_KEY,)).fetchone()[0]
+
+        def who() -> str:
+            row = con.execute(
+                text("pg_writer_lock_holder"), (WRITER_KEY >> 32, WRITER_KEY & 0xFFFFFFFF)
+            ).fetchone()
+            return row[0] if row else ""
+
+        try:
+            _wait(url, timeout, attempt, who)
+        except psycopg.Error as exc:
+            raise SetupError(f"lost the warehouse catalog {shown(url)}: {exc}") from exc
+        try:
+            yield
+        finally:
+            if not con.closed:
+                con.execute("SELECT pg_advisory_unlock(%s)", (WRITER_KEY,))
+    finally:
+        con.close()
