@@ -142,7 +142,7 @@ def _pg_lock(url: str, timeout: float) -> Iterator[None]:
             url, autocommit=True, application_name=f"pressdiff writer: {holder()}"[:63]
         )
     except psycopg.Error as exc:
-        raise SetupError(f"cannot reach the warehouse catalog {shown(url)}: {exc}") from exc
+        raise SetupError(f"cannot reach the warehouse catalog {shown(url)}: {_line(exc)}") from exc
     try:
         for name, value in KEEPALIVE.items():
             con.execute("SELECT set_config(%s, %s, false)", (name, value))
@@ -159,7 +159,7 @@ def _pg_lock(url: str, timeout: float) -> Iterator[None]:
         try:
             _wait(url, timeout, attempt, who)
         except psycopg.Error as exc:
-            raise SetupError(f"lost the warehouse catalog {shown(url)}: {exc}") from exc
+            raise SetupError(f"lost the warehouse catalog {shown(url)}: {_line(exc)}") from exc
         try:
             yield
         finally:
@@ -167,3 +167,8 @@ def _pg_lock(url: str, timeout: float) -> Iterator[None]:
                 con.execute("SELECT pg_advisory_unlock(%s)", (WRITER_KEY,))
     finally:
         con.close()
+
+
+def _line(exc: Exception) -> str:
+    """A library's message on one line (psycopg's span several)."""
+    return " ".join(str(exc).split())
