@@ -7,17 +7,18 @@ date by the migrations; one made by a newer pressdiff is refused.) NEW, a path o
 migrated to this version's tables and views — and refused if any of its core tables holds
 a row: the command never adds to or replaces a warehouse.
 
-Under NEW's writer lock and in one transaction, every core table of OLD is copied into
-NEW's table of the same name, column by column by name (`INSERT INTO new.core.T (cols)
-SELECT cols FROM old.core.T`); only the migrations ledger is NEW's own. A failure leaves NEW
-empty, so the command can simply be run again. The fetched pages of a local warehouse (its
-snapshot folder) are copied beside a local NEW. The full-text index is not copied: `pressdiff
-index` (or the first `web` or `search`) rebuilds it.
+In one transaction (which on a lake holds its writer lock), NEW is checked to be empty and
+every core table of OLD is copied into NEW's table of the same name, column by column by
+name (`INSERT INTO new.core.T (cols) SELECT cols FROM old.core.T`); only the migrations
+ledger is NEW's own. A failure leaves NEW empty, so the command can simply be run again.
+The fetched pages of a local warehouse (its snapshot folder) are copied beside a local NEW.
+The full-text index is not copied: `pressdiff index` (or the first `web` or `search`)
+rebuilds it.
 
-Where NEW opens: `_opener`. When `warehouse.lake` exists its `attach(db)` — which opens
-(creating when missing) and migrates the lake `db` and returns a connection whose default
-catalog is the lake — does it; until then NEW is a DuckDB file made by
-`warehouse.connection.connect`.
+Where NEW opens: `_opener`. `warehouse.connection.connect` opens it (creating it when
+missing, migrating it, with NEW as the connection's default catalog), as it opens any
+warehouse; `warehouse.lake.attach(db)`, if that module offers one, instead. Without
+warehouse/lake.py a postgresql:// NEW is refused.
 """
 
 from __future__ import annotations
@@ -36,11 +37,10 @@ from warehouse.connection import connect, open_file
 from warehouse.migrate import applied, available
 from warehouse.sqlfiles import run
 from warehouse.transaction import transaction
-from warehouse.writer_lock import is_url, shown, writer_lock
+from warehouse.writer_lock import is_url, shown
 
 OLD = "pressdiff_old"  # the name OLD is attached under in NEW's connection
 LEDGER = "schema_migrations"  # NEW keeps its own
-LOCK_WAIT = 60.0  # seconds to wait for another writer of NEW
 
 Progress = Callable[[str, int, int, int], None]  # (table, rows copied, tables done, tables)
 
@@ -59,14 +59,13 @@ def migrate_warehouse(old: str, new: str, progress: Progress | None = None) -> C
     """Copy every core table of the DuckDB-file warehouse `old` into the new warehouse `new`."""
     old_path, open_new = _check_names(old, new), _opener(new)
     copied = Copied()
-    with _current_form(old_path, new, copied) as source, writer_lock(new, timeout=LOCK_WAIT):
+    with _current_form(old_path, new, copied) as source:
         _refuse_data_in_existing_file(new)
         con = open_new(new)
         try:
-            _refuse_data(con, new, _catalog(con))
-            copied.tables = _copy_tables(con, source, progress)
+            copied.tables = _copy_tables(con, new, source, progress)
         finally:
-            _close(con, new)
+            con.close()
     copied.snapshots = _copy_snapshots(old_path, new)
     return copied
 
@@ -124,10 +123,10 @@ def _refuse_data_in_existing_file(new: str) -> None:
 
 
 def _opener(new: str) -> Callable[[str], duckdb.DuckDBPyConnection]:
-    """How NEW is opened (created when missing, and migrated): a lake when warehouse.lake
-    exists, else a DuckDB file."""
+    """How NEW is opened, created when missing and migrated: as every command opens a
+    warehouse (`connect`), unless warehouse.lake offers an `attach` of its own."""
     try:
-        from warehouse.lake import attach
+        import warehouse.lake as lake
     except ModuleNotFoundError as exc:
         if exc.name != "warehouse.lake":
             raise
@@ -137,13 +136,7 @@ def _opener(new: str) -> Callable[[str], duckdb.DuckDBPyConnection]:
                 "name a path for NEW"
             ) from None
         return connect
-    return attach
-
-
-def _close(con: duckdb.DuckDBPyConnection, new: str) -> None:
-    if not is_url(new) and Path(new).exists():
-        con.execute("CHECKPOINT")
-    con.close()
+    return getattr(lake, "attach", connect)
 
 
 def _catalog(con: duckdb.DuckDBPyConnection) -> str:
@@ -166,8 +159,10 @@ def _refuse_data(con: duckdb.DuckDBPyConnection, new: str, catalog: str) -> None
 
 
 def _copy_tables(
-    con: duckdb.DuckDBPyConnection, old: Path, progress: Progress | None
+    con: duckdb.DuckDBPyConnection, new: str, old: Path, progress: Progress | None
 ) -> dict[str, int]:
+    """Every core table of OLD into NEW's, in one transaction (on a lake, inside its writer
+    lock: two copies into one NEW cannot both find it empty)."""
     catalog = _catalog(con)
     target = _tables(con, catalog)
     literal = str(old.absolute()).replace("'", "''")
@@ -176,6 +171,7 @@ def _copy_tables(
         source = _tables(con, OLD)
         counts: dict[str, int] = {}
         with transaction(con):
+            _refuse_data(con, new, catalog)
             for done, (table, columns) in enumerate(source.items(), 1):
                 if missing := [c for c in columns if c not in target.get(table, [])]:
                     raise SetupError(
