@@ -8,7 +8,8 @@ turns:
 - `db` a `postgresql://` URL (the shared catalog): a session-level
   `pg_advisory_lock(WRITER_KEY)` in that database, on a connection of its own that names its
   holder (`application_name`) and asks the server to notice a vanished client within about
-  a minute (TCP keepalives), not the system's two hours.
+  a minute (TCP keepalives), not the system's two hours. A session that let its lock go is
+  kept for the process's next block (a try is then one round trip, not a new connection).
 
 Either is released when the block ends, and when its holder dies however it dies (`kill
 -9`, a lost machine): the kernel drops a dead process's flock, PostgreSQL a dead client's
@@ -25,7 +26,7 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -137,18 +138,19 @@ def _file_lock(path: str, timeout: float) -> Iterator[None]:
 def _pg_lock(url: str, timeout: float) -> Iterator[None]:
     import psycopg
 
+    con = _session(url)
     try:
-        con = psycopg.connect(
-            url, autocommit=True, application_name=f"pressdiff writer: {holder()}"[:63]
-        )
-    except psycopg.Error as exc:
-        raise SetupError(f"cannot reach the warehouse catalog {shown(url)}: {_line(exc)}") from exc
+        attempt = _first_attempt_on(con)
+    except psycopg.OperationalError:  # a kept session the server dropped: one new try
+        con.close()
+        con = _session(url)
+        try:
+            attempt = _first_attempt_on(con)
+        except psycopg.Error as exc:
+            con.close()
+            raise SetupError(f"lost the warehouse catalog {shown(url)}: {_line(exc)}") from exc
+    held = False
     try:
-        for name, value in KEEPALIVE.items():
-            con.execute("SELECT set_config(%s, %s, false)", (name, value))
-
-        def attempt() -> bool:
-            return con.execute("SELECT pg_try_advisory_lock(%s)", (WRITER_KEY,)).fetchone()[0]
 
         def who() -> str:
             row = con.execute(
@@ -160,13 +162,70 @@ def _pg_lock(url: str, timeout: float) -> Iterator[None]:
             _wait(url, timeout, attempt, who)
         except psycopg.Error as exc:
             raise SetupError(f"lost the warehouse catalog {shown(url)}: {_line(exc)}") from exc
-        try:
-            yield
-        finally:
-            if not con.closed:
-                con.execute("SELECT pg_advisory_unlock(%s)", (WRITER_KEY,))
+        held = True
+        yield
     finally:
-        con.close()
+        if held and not con.closed:
+            con.execute("SELECT pg_advisory_unlock(%s)", (WRITER_KEY,))
+        _give_back(url, con)
+
+
+def _first_attempt_on(con) -> Callable[[], bool]:
+    """Try the lock once on `con` now; the callable tries it again."""
+    first = [con.execute("SELECT pg_try_advisory_lock(%s)", (WRITER_KEY,)).fetchone()[0]]
+
+    def attempt() -> bool:
+        if first:
+            return first.pop()
+        return con.execute("SELECT pg_try_advisory_lock(%s)", (WRITER_KEY,)).fetchone()[0]
+
+    return attempt
+
+
+# Sessions that held a lock and let it go, kept for the next block of this process (a new
+# session costs a connection, ~14 ms on loopback; a try on a kept one, a round trip).
+# Never shared while in use: two blocks on one session would both "hold" its re-entrant lock.
+_idle: dict[tuple[int, str], list] = {}
+_idle_guard = threading.Lock()
+KEEP_IDLE = 2  # sessions kept per catalog
+
+
+def _session(url: str):
+    """A session of this process to the catalog `url`: a kept one, else a new one."""
+    import psycopg
+    from psycopg.pq import TransactionStatus
+
+    with _idle_guard:
+        kept = _idle.get((os.getpid(), url), [])
+        while kept:
+            con = kept.pop()
+            if not con.closed and con.info.transaction_status == TransactionStatus.IDLE:
+                return con
+            con.close()
+    try:
+        con = psycopg.connect(
+            url,
+            autocommit=True,
+            application_name=holder()[:63],  # what PostgreSQL keeps
+        )
+        for name, value in KEEPALIVE.items():
+            con.execute("SELECT set_config(%s, %s, false)", (name, value))
+    except psycopg.Error as exc:
+        raise SetupError(f"cannot reach the warehouse catalog {shown(url)}: {_line(exc)}") from exc
+    return con
+
+
+def _give_back(url: str, con) -> None:
+    """Keep `con` for the next block (or close it: broken, busy, or enough kept)."""
+    from psycopg.pq import TransactionStatus
+
+    if not con.closed and con.info.transaction_status == TransactionStatus.IDLE:
+        with _idle_guard:
+            kept = _idle.setdefault((os.getpid(), url), [])
+            if len(kept) < KEEP_IDLE:
+                kept.append(con)
+                return
+    con.close()
 
 
 def _line(exc: Exception) -> str:

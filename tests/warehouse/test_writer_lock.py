@@ -9,12 +9,13 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from pressdiff.errors import SetupError
+from pressdiff.errors import SetupError, WarehouseLockedError
 from tests.helpers import ROOT
 from warehouse.writer_lock import shown, writer_lock
 
@@ -146,3 +147,43 @@ def test_an_unreachable_catalog_is_one_line_without_its_password(postgres):
         "/no_such_database: "
     )
     assert "secret" not in message and "\n" not in message.strip()
+
+
+def test_a_process_keeps_its_catalog_session_for_the_next_block(postgres):
+    url = postgres.database()
+    holders = (
+        "select pid from pg_locks where locktype = 'advisory' and granted"
+        " and database = (select oid from pg_database where datname = %s)"
+    )
+    seen = []
+    for _ in range(3):
+        with writer_lock(url, timeout=5):
+            seen.append(postgres.execute(holders, (url.rsplit("/", 1)[1],)))
+    assert len(seen[0]) == 1 and seen == [seen[0]] * 3  # one backend held it each time
+
+
+@pytest.mark.parametrize("where", ["local", "postgresql"])
+def test_two_threads_of_one_process_take_turns_too(where, tmp_path, postgres):
+    db = str(tmp_path / "w.duckdb") if where == "local" else postgres.database()
+    with writer_lock(db, timeout=5):
+        outcome = []
+
+        def other() -> None:
+            try:
+                with writer_lock(db, timeout=0.3):
+                    outcome.append("got it")
+            except WarehouseLockedError as exc:
+                outcome.append(str(exc).split(";")[0])
+
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join(60)
+    assert len(outcome) == 1  # the holder is this very process (its command cut to fit)
+    assert outcome[0].startswith(
+        f"the warehouse {shown(db)} is being written by process {os.getpid()} on "
+        f"{os.uname().nodename} ("
+    )
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join(60)
+    assert outcome[1] == "got it"

@@ -1,7 +1,7 @@
 -- Who holds the writer lock of this PostgreSQL catalog? (run by psycopg; the parameters are
 -- the advisory key's high and low 32 bits; the holder's application_name names it)
 select coalesce(
-           nullif(regexp_replace(a.application_name, '^pressdiff writer: ', ''), ''),
+           nullif(a.application_name, ''),
            'PostgreSQL backend ' || a.pid || ' (client ' || coalesce(host(a.client_addr), 'local') || ')'
        ) as holder
 from pg_locks l
