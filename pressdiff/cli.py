@@ -13,6 +13,7 @@ from rich.text import Text
 
 from pressdiff import __version__, stopping
 from pressdiff.commands import articles, demo, ingest, query, reextract, schedule, watch, web
+from pressdiff.commands.migrate import migrate_warehouse
 from pressdiff.commands.options import EXIT_USAGE, err
 from pressdiff.errors import Interrupted, PressdiffError
 from pressdiff.render import safe_text
@@ -45,6 +46,7 @@ for command in (
     web.search,
     web.index,
     demo.demo,
+    migrate_warehouse,
 ):
     cli.add_command(command)
 
