@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from tasks.compare.furniture import furniture_indices, trie_pattern
 from tasks.text.datelines import is_bare_dateline, split_dateline
@@ -86,6 +87,9 @@ def comparison_key(norm: str) -> str:
     return _LEADING_DASH.sub("", norm).strip()
 
 
+_NORM, _HASH = attrgetter("norm"), attrgetter("hash")
+
+
 def _openings(norms: list[str]) -> str:
     """The first 48 characters of each, one a line: comparison forms never hold a newline."""
     return "\n".join([norm[:48] for norm in norms])
@@ -108,6 +112,13 @@ def _suspects(norms: list[str], openings: str | None = None) -> set[int]:
     return found
 
 
+def cut_words(key: str) -> list[str]:
+    """`key`'s words, cut at spaces and ASCII punctuation (which is dropped)."""
+    if key.isascii():  # `translate` is quick on ASCII only; the regex cuts alike
+        return key.encode().translate(_PUNCTUATION_BYTES).decode().split()
+    return _WORD.findall(key)
+
+
 @dataclass(slots=True)
 class Side:
     """The sentences of one side that take part, with their keys and key hashes."""
@@ -125,12 +136,7 @@ class Side:
     def words(self, i: int) -> list[str]:
         """The words of sentence `i` that similarity is measured on (punctuation dropped)."""
         if (found := self._words.get(i)) is None:
-            key = self.keys[i]  # `translate` is quick on ASCII only; the regex cuts alike
-            if key.isascii():
-                words = key.encode().translate(_PUNCTUATION_BYTES).decode().split()
-            else:
-                words = _WORD.findall(key)
-            found = self._words[i] = words
+            found = self._words[i] = cut_words(self.keys[i])
         return found
 
     @classmethod
@@ -142,32 +148,37 @@ class Side:
     ) -> Side:
         """The side of `sentences`; those `like` also has are judged as they were there.
         Page furniture (and sentences whose hash is in `furniture`) is set aside."""
-        norms = [s.norm for s in sentences]
+        sentences = list(sentences)
+        norms = list(map(_NORM, sentences))
+        hashes = list(map(_HASH, sentences))
         if like is None:
-            openings: str | None = _openings(norms)
+            openings = _openings(norms)
             aside = furniture_indices(norms, openings)
-        else:  # furniture is a matter of the text alone: scan only what `like` has not
-            openings = None
-            given = like.given
-            fresh = [k for k, s in enumerate(sentences) if s.hash not in given]
-            aside = {fresh[k] for k in furniture_indices([norms[k] for k in fresh])}
+            suspects = _suspects(norms, openings)
+        else:  # a sentence `like` has is a matter of its text alone: look at the others only
+            given, flagged = like.given, like.flagged
+            fresh: list[int] = []
+            suspects = set()
+            for k, h in enumerate(hashes):
+                if h not in given:
+                    fresh.append(k)
+                elif h in flagged:
+                    suspects.add(k)
+            fresh_norms = [norms[k] for k in fresh]
+            openings = _openings(fresh_norms)
+            aside = {fresh[k] for k in furniture_indices(fresh_norms, openings)}
+            suspects.update(fresh[k] for k in _suspects(fresh_norms, openings))
         if furniture:
-            aside.update(k for k, s in enumerate(sentences) if s.hash in furniture)
+            aside.update(k for k, h in enumerate(hashes) if h in furniture)
         set_aside = [sentences[k] for k in sorted(aside)]
         if aside:
-            sentences = [s for k, s in enumerate(sentences) if k not in aside]
-            norms = [s.norm for s in sentences]
-            openings = None
-        hashes = [s.hash for s in sentences]
-        side = cls(list(sentences), norms, hashes, set(hashes), furniture=set_aside)
-        if like is None:
-            suspects = _suspects(side.keys, openings)
-        else:
-            if aside:  # else `fresh` is still right
-                fresh = [k for k, h in enumerate(hashes) if h not in like.given]
-            suspects = {fresh[k] for k in _suspects([side.keys[k] for k in fresh])}
-            if like.flagged:
-                suspects.update(k for k, h in enumerate(hashes) if h in like.flagged)
+            kept = [k for k in range(len(sentences)) if k not in aside]
+            at = {k: n for n, k in enumerate(kept)}
+            sentences = [sentences[k] for k in kept]
+            norms = [norms[k] for k in kept]
+            hashes = [hashes[k] for k in kept]
+            suspects = {at[k] for k in suspects if k in at}
+        side = cls(sentences, norms, hashes, set(hashes), furniture=set_aside)
         side.flagged = {hashes[k] for k in suspects}
         judged = side.judged
         known = like.judged if like is not None else {}
@@ -178,7 +189,7 @@ class Side:
             elif h in judged:
                 verdict = judged[h]
             else:
-                norm = side.keys[k]
+                norm = norms[k]
                 if is_boilerplate(norm):
                     verdict = None
                 else:
@@ -186,7 +197,7 @@ class Side:
                     verdict = (key, text_hash(key)) if key != norm else (norm, h)
                 judged[h] = verdict
             if verdict is None:
-                del side.sentences[k], side.keys[k], side.hashes[k]
+                del sentences[k], norms[k], hashes[k]
             else:
-                side.keys[k], side.hashes[k] = verdict
+                norms[k], hashes[k] = verdict
         return side

@@ -34,6 +34,7 @@ tie here is broken the same way whichever text came first.
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_right
 from collections import defaultdict, deque
 from dataclasses import dataclass
@@ -43,11 +44,17 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
-from tasks.compare.noise import Side
+from tasks.compare.noise import Side, cut_words
 from tasks.compare.phrases import tokens
 
 Kind = Literal["same", "changed", "added", "removed", "moved"]
 _CONTENT_WORD = re.compile(r"[^\W_]{4,}")  # a word of 4+ letters or digits, whole
+_SMALL = 64  # cells of a matrix below which Python loops beat numpy's and cdist's calls
+
+
+def _float32(x: float) -> float:
+    """`x` rounded to float32, as numpy compares it with a float32 matrix."""
+    return array("f", [x])[0]
 
 
 @dataclass(slots=True)
@@ -109,9 +116,15 @@ def _similarities(olds: list[list[str]], news: list[list[str]]) -> np.ndarray:
     return process.cdist(olds, news, scorer=fuzz.ratio, workers=1) / 100.0
 
 
+def _similarities_small(scores: list[list[float]]) -> list[list[float]]:
+    """`_similarities` of a small matrix of `fuzz.ratio` scores, as lists: the same float32
+    values (`cdist` keeps a score as float32 and divides in float32) without numpy's calls."""
+    return [array("f", [x / 100.0 for x in array("f", row)]).tolist() for row in scores]
+
+
 def _ordered_pairs(sim: np.ndarray, floor: float) -> list[tuple[int, int]]:
     """Non-crossing pairs, best first, each at least `floor` similar."""
-    if sim.size <= 64:  # numpy's calls cost more than a small matrix's scan in Python
+    if sim.size <= _SMALL:  # numpy's calls cost more than a small matrix's scan in Python
         return _ordered_pairs_small(sim.tolist(), float(sim.dtype.type(floor)))
     return _ordered_pairs_numpy(sim, floor)
 
@@ -186,12 +199,19 @@ def _same_tokens(a: str, b: str) -> bool:
 
 def _gap_links(olds: list[int], news: list[int], old: Side, new: Side, change: float) -> list[Link]:
     """Pair the leftovers of one gap: changed, split, merged or same up to spacing."""
+    if len(olds) == len(news) == 1:  # the common case: one sentence edited in place
+        i, j = olds[0], news[0]
+        first = fuzz.ratio(old.words(i), new.words(j))
+        if first < change * 100:
+            return []
+        kind: Kind = "same" if _same_tokens(old.keys[i], new.keys[j]) else "changed"
+        return [Link((i,), (j,), kind, first / 100.0)]
     otoks = [old.words(i) for i in olds]
     ntoks = [new.words(j) for j in news]
-    if len(olds) == len(news) == 1:  # the common case: one sentence edited in place
-        first = fuzz.ratio(otoks[0], ntoks[0])
-        pairs = [(0, 0)] if first >= change * 100 else []
-        ratios = {(0, 0): first / 100.0}
+    if len(olds) * len(news) <= _SMALL:
+        scores = [[fuzz.ratio(a, b) for b in ntoks] for a in otoks]
+        pairs = _ordered_pairs_small(_similarities_small(scores), _float32(change))
+        ratios = {(r, c): scores[r][c] / 100.0 for r, c in pairs}
     else:
         pairs = _ordered_pairs(_similarities(otoks, ntoks), change)
         ratios = {(r, c): fuzz.ratio(otoks[r], ntoks[c]) / 100.0 for r, c in pairs}
@@ -208,7 +228,7 @@ def _gap_links(olds: list[int], news: list[int], old: Side, new: Side, change: f
         only_spacing = len(rs) == len(cs) == 1 and _same_tokens(
             old.keys[olds[r]], new.keys[news[c]]
         )
-        kind: Kind = "same" if only_spacing else "changed"
+        kind = "same" if only_spacing else "changed"
         links.append(Link(tuple(olds[i] for i in rs), tuple(news[j] for j in cs), kind, score))
     return links
 
@@ -221,16 +241,21 @@ def _far_moves(olds: list[int], news: list[int], old: Side, new: Side, floor: fl
     """
     if not olds or not news:
         return []
-    chars = process.cdist(
-        [old.keys[i] for i in olds],
-        [new.keys[j] for j in news],
-        scorer=fuzz.ratio,
-        workers=1,
-        score_cutoff=floor * 60,
-    )
+    okeys = [old.keys[i] for i in olds]
+    nkeys = [new.keys[j] for j in news]
+    cutoff = floor * 60
+    if len(olds) * len(news) <= _SMALL:  # what `cdist` finds, without numpy's calls
+        near = [
+            (r, c)
+            for r, a in enumerate(okeys)
+            for c, b in enumerate(nkeys)
+            if fuzz.ratio(a, b, score_cutoff=cutoff)
+        ]
+    else:
+        chars = process.cdist(okeys, nkeys, scorer=fuzz.ratio, workers=1, score_cutoff=cutoff)
+        near = [(int(r), int(c)) for r, c in zip(*np.nonzero(chars), strict=True)]
     candidates = [
-        (fuzz.ratio(old.words(olds[r]), new.words(news[c])) / 100.0, int(r), int(c))
-        for r, c in zip(*np.nonzero(chars), strict=True)
+        (fuzz.ratio(old.words(olds[r]), new.words(news[c])) / 100.0, r, c) for r, c in near
     ]
     taken_r: set[int] = set()
     taken_c: set[int] = set()
@@ -333,11 +358,14 @@ _FUNCTION_WORDS = frozenset(
 
 def _content(side: Side, i: int) -> set[str]:
     """The content words of sentence `i`: runs of 4+ letters or digits, lower-cased, that
-    are not function words. An ASCII sentence takes them from its words (split at spaces and
-    punctuation already), the rest from a scan of the whole key."""
+    are not function words. A printable ASCII sentence takes them from its lower-cased
+    words (split at spaces and punctuation: letters and digits only), one with a control
+    character from its words, cut where the scan would; the rest from a scan of the key."""
     key = side.keys[i]
     if not key.isascii():
         return set(_CONTENT_WORD.findall(key.lower())) - _FUNCTION_WORDS
+    if key.isprintable():
+        return {w for w in cut_words(key.lower()) if len(w) > 3} - _FUNCTION_WORDS
     found = set()
     for w in side.words(i):
         if len(w) > 3:
