@@ -65,12 +65,20 @@ def is_boilerplate(norm: str) -> bool:
     return norm.rstrip().endswith(_BARE_DATELINE_ENDS) and is_bare_dateline(norm)
 
 
+# The heads of `tasks.text.datelines`' two dateline patterns: a place in capitals holds the
+# first word (letters, apostrophes and dots, up to a dash or anything else); a place in title
+# case is up to three words before an agency in brackets.
+_FIRST_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’.])*")
+_TITLE_CASE_HEAD = re.compile(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2}\s*\(")
+
+
 def may_open_with_dateline(text: str) -> bool:
-    """False when `split_dateline` finds no dateline in `text`, told cheaply: a place in
-    capitals holds the second character, so that one is no lower-case letter, and a place
-    in title case is followed by an agency in brackets."""
-    second = text[1:2]
-    return second == second.upper() or "(" in text
+    """False when `split_dateline` finds no dateline in `text`, told cheaply by the heads of
+    its patterns: a first word in capitals, or a title-case place before a bracket."""
+    word = _FIRST_WORD.match(text)
+    if word is not None and word[0] == word[0].upper():
+        return True
+    return _TITLE_CASE_HEAD.match(text) is not None
 
 
 def comparison_key(norm: str) -> str:
@@ -151,19 +159,20 @@ class Side:
         sentences = list(sentences)
         norms = list(map(_NORM, sentences))
         hashes = list(map(_HASH, sentences))
+        unique = set(hashes)
         if like is None:
             openings = _openings(norms)
             aside = furniture_indices(norms, openings)
             suspects = _suspects(norms, openings)
         else:  # a sentence `like` has is a matter of its text alone: look at the others only
             given, flagged = like.given, like.flagged
-            fresh: list[int] = []
-            suspects = set()
-            for k, h in enumerate(hashes):
-                if h not in given:
-                    fresh.append(k)
-                elif h in flagged:
-                    suspects.add(k)
+            if len(unique) == len(hashes):  # no text twice: set algebra finds them in C
+                at = dict(zip(hashes, range(len(hashes)), strict=True))
+                fresh = sorted([at[h] for h in unique - given])
+                suspects = {at[h] for h in flagged & unique}
+            else:
+                fresh = [k for k, h in enumerate(hashes) if h not in given]
+                suspects = {k for k, h in enumerate(hashes) if h in flagged}
             fresh_norms = [norms[k] for k in fresh]
             openings = _openings(fresh_norms)
             aside = {fresh[k] for k in furniture_indices(fresh_norms, openings)}
@@ -173,12 +182,13 @@ class Side:
         set_aside = [sentences[k] for k in sorted(aside)]
         if aside:
             kept = [k for k in range(len(sentences)) if k not in aside]
-            at = {k: n for n, k in enumerate(kept)}
+            now_at = {k: n for n, k in enumerate(kept)}
             sentences = [sentences[k] for k in kept]
             norms = [norms[k] for k in kept]
             hashes = [hashes[k] for k in kept]
-            suspects = {at[k] for k in suspects if k in at}
-        side = cls(sentences, norms, hashes, set(hashes), furniture=set_aside)
+            suspects = {now_at[k] for k in suspects if k in now_at}
+            unique = set(hashes)
+        side = cls(sentences, norms, hashes, unique, furniture=set_aside)
         side.flagged = {hashes[k] for k in suspects}
         judged = side.judged
         known = like.judged if like is not None else {}
