@@ -376,6 +376,16 @@ def _content(side: Side, i: int) -> set[str]:
     return found - _FUNCTION_WORDS
 
 
+def _content_and_more(side: Side, i: int) -> set[str]:
+    """The lower-cased words of sentence `i`, or its content words: a set whose common part
+    with a set of content words is that of `_content(side, i)`, built without filtering
+    when the key is printable ASCII."""
+    key = side.keys[i]
+    if key.isascii() and key.isprintable():
+        return set(cut_words(key.lower()))
+    return _content(side, i)
+
+
 def _loose_links(
     olds: list[int], news: list[int], old: Side, new: Side, floor: float
 ) -> list[Link]:
@@ -383,17 +393,18 @@ def _loose_links(
     (|A & B| / max(|A|, |B|), at least two words shared)."""
     if not olds or not news or floor > 1:
         return []
-    bags_o = [_content(old, i) for i in olds]
     bags_n = [_content(new, j) for j in news]
     # Only an old sentence sharing two words with the new leftovers as a whole can score;
-    # the others (nearly all) are dismissed by one intersection. Ties go to the first, as
+    # the others (nearly all) are dismissed by one intersection, of a set of its words
+    # that holds its content words (`_content_and_more`). Ties go to the first, as
     # `numpy.argmax` over the matrix of scores (zero elsewhere) would break them.
     new_words = set().union(*bags_n)
     row_best: list[tuple[int, float]] = []
     col_best: dict[int, tuple[float, int]] = {}
-    for r, bo in enumerate(bags_o):
+    for r, i in enumerate(olds):
         best_c, best = 0, 0.0
-        if len(bo & new_words) >= 2:
+        if len(_content_and_more(old, i) & new_words) >= 2:
+            bo = _content(old, i)
             for c, bn in enumerate(bags_n):
                 if len(shared := bo & bn) < 2:
                     continue

@@ -12,6 +12,7 @@ from tasks.compare.pairing import (
     _CONTENT_WORD,
     _FUNCTION_WORDS,
     _content,
+    _content_and_more,
     _ordered_pairs_numpy,
     _ordered_pairs_small,
     _similarities,
@@ -57,3 +58,14 @@ def test_content_words_are_the_scans_for_any_key(text: str) -> None:
     norm = comparison_form(text)
     side = Side([], [norm], [text_hash(norm)])
     assert _content(side, 0) == set(_CONTENT_WORD.findall(norm.lower())) - _FUNCTION_WORDS
+
+
+@given(st.text(alphabet=st.sampled_from("Ab1 ,.'-\x01\x7féß_"), max_size=60) | st.text())
+def test_the_quick_bag_meets_content_words_as_the_content_bag_does(text: str) -> None:
+    """Leftovers are dismissed by the common part of a quick bag with the other side's
+    content words: the quick bag holds the content words and only words that are never one."""
+    norm = comparison_form(text)
+    side = Side([], [norm], [text_hash(norm)])
+    content, more = _content(side, 0), _content_and_more(side, 0)
+    assert content <= more
+    assert all(len(w) <= 3 or w in _FUNCTION_WORDS for w in more - content)
