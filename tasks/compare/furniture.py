@@ -131,12 +131,11 @@ def is_furniture(norm: str) -> bool:
 
 def furniture_indices(norms: list[str], openings: str | None = None) -> set[int]:
     """Indices of the comparison forms that are furniture: one scan over their openings
-    (`openings`: the first 16+ characters of each, one a line; a comparison form holds no
-    newline) and one search for "contributed" find the few candidates; only those are
-    checked against the patterns."""
+    (`openings`: the first 16+ characters of each, each after a newline; a comparison form
+    holds no newline) and one search for "contributed" find the few candidates; only those
+    are checked against the patterns."""
     if openings is None:
-        openings = "\n".join([n[:16] for n in norms])
-    openings = "\n" + openings  # a match starts at the newline before its line
+        openings = "\n" + "\n".join([n[:16] for n in norms])
     hits = _lines_of(openings, [m.start() for m in _OPENING.finditer(openings)])
     text = "\n".join(norms)
     hits.update(_lines_of(text, _find_all(text, "contributed")))

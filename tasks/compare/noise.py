@@ -99,13 +99,14 @@ _NORM, _HASH = attrgetter("norm"), attrgetter("hash")
 
 
 def _openings(norms: list[str]) -> str:
-    """The first 48 characters of each, one a line: comparison forms never hold a newline."""
-    return "\n".join([norm[:48] for norm in norms])
+    """The first 48 characters of each, each after a newline (a match of a scan starts at
+    the newline before its sentence): comparison forms never hold a newline."""
+    return "\n" + "\n".join([norm[:48] for norm in norms])
 
 
 def _suspects(norms: list[str], openings: str | None = None) -> set[int]:
     """Indices of the comparison forms that may be boilerplate or open with a dateline."""
-    text = "\n" + (_openings(norms) if openings is None else openings)
+    text = _openings(norms) if openings is None else openings
     found: set[int] = set()
     line = pos = 0
     for m in _SUSPECT.finditer(text):  # a match starts at the newline before its sentence

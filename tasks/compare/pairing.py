@@ -284,8 +284,10 @@ def pair_sentences(old: Side, new: Side, same: float, change: float, loose: floa
     for old_range, new_range in gaps:
         olds = [i for i in old_range if i not in used_old] if used_old else list(old_range)
         news = [j for j in new_range if j not in used_new] if used_new else list(new_range)
-        if olds and news:
-            found = _gap_links(olds, news, old, new, change)
+        if olds and news and (found := _gap_links(olds, news, old, new, change)):
+            if len(olds) == len(news) == 1:  # one link took both
+                links += found
+                continue
             taken_old = {i for x in found for i in x.olds}
             taken_new = {j for x in found for j in x.news}
             links += found
