@@ -313,49 +313,12 @@ def pair_sentences(old: Side, new: Side, same: float, change: float, loose: floa
 
 
 # Function words left out of the overlap of leftovers (with every word of 1-3 letters).
-_FUNCTION_WORDS = frozenset(
-    [
-        "said",
-        "says",
-        "with",
-        "from",
-        "that",
-        "this",
-        "have",
-        "were",
-        "would",
-        "their",
-        "there",
-        "which",
-        "about",
-        "after",
-        "been",
-        "they",
-        "will",
-        "into",
-        "also",
-        "more",
-        "than",
-        "when",
-        "what",
-        "them",
-        "then",
-        "these",
-        "those",
-        "some",
-        "such",
-        "only",
-        "other",
-        "over",
-        "could",
-        "should",
-        "being",
-        "where",
-        "while",
-        "because",
-        "before",
-    ]
+_FUNCTION_WORD_LIST = (
+    "said says with from that this have were would their there which about after been they"
+    " will into also more than when what them then these those some such only other over"
+    " could should being where while because before"
 )
+_FUNCTION_WORDS = frozenset(_FUNCTION_WORD_LIST.split())
 
 
 def _content(side: Side, i: int) -> set[str]:
