@@ -28,7 +28,6 @@ pairing into rows and a comparison.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -115,7 +114,8 @@ def _rows(pairing: Pairing, old: Side, new: Side) -> list[SentenceEdit]:
     """Rows in reading order of `new`, removed rows after their old predecessor's row.
 
     In-order runs are taken a run at a time; only the sentences between them are looked at
-    one by one."""
+    one by one. A removed sentence follows the last row of a run, a row between runs, or
+    comes first: within a run, only its last row can have removed rows after it."""
     olds, news = old.sentences, new.sentences
     place = _placement(pairing, len(olds))
     ends = [*pairing.blocks, (len(olds), len(news), 0)]
@@ -134,8 +134,7 @@ def _rows(pairing: Pairing, old: Side, new: Side) -> list[SentenceEdit]:
             anchor = b + size - 1
         i = a + size
     linked = _link_rows(pairing, old, new)
-    after = sorted(removed_after)
-    out = removed_after.get(-1, [])
+    out = removed_after.pop(-1, [])
     j = 0
     for a, b, size in ends:
         for k in range(j, b):
@@ -144,23 +143,17 @@ def _rows(pairing: Pairing, old: Side, new: Side) -> list[SentenceEdit]:
             else:
                 n = news[k]
                 out.append(SentenceEdit("added", None, n.sentence_no, None, n.text, 0.0))
-            if k in removed_after:
+            if removed_after and k in removed_after:
                 out += removed_after[k]
-        start = b
-        for k in after[bisect_left(after, b) : bisect_left(after, b + size)]:
-            out += _same_rows(olds[a + start - b : a + k + 1 - b], news[start : k + 1])
-            out += removed_after[k]
-            start = k + 1
-        out += _same_rows(olds[a + start - b : a + size], news[start : b + size])
+        if size:
+            out += [
+                SentenceEdit("same", o.sentence_no, n.sentence_no, o.text, n.text, 1.0)
+                for o, n in zip(olds[a : a + size], news[b : b + size], strict=True)
+            ]
+            if removed_after and (after := removed_after.get(b + size - 1)):
+                out += after
         j = b + size
     return out
-
-
-def _same_rows(olds: list[Sentence], news: list[Sentence]) -> list[SentenceEdit]:
-    return [
-        SentenceEdit("same", o.sentence_no, n.sentence_no, o.text, n.text, 1.0)
-        for o, n in zip(olds, news, strict=True)
-    ]
 
 
 def align(

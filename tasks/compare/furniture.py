@@ -96,9 +96,27 @@ def trie_pattern(words: Iterable[str]) -> str:
     return "|".join(parts)
 
 
+# Letters as case-blind matching takes them, as classes: "i" also takes "İ" and "ı", "k" the
+# Kelvin sign, "s" the long s. A class lets the regex engine dismiss a branch at once.
+_CASES = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
+
+
+def _caseless(letter: str) -> str:
+    return f"[{letter.upper()}{letter.lower()}{_CASES.get(letter.lower(), '')}]"
+
+
+def caseless_trie(words: Iterable[str]) -> str:
+    """`trie_pattern` of lower-case `words`, matching them as case-blind matching would,
+    behind a look at the first letter (most lines fail there)."""
+    words = sorted(words)
+    heads = "".join(sorted({c for w in words for c in _caseless(w[0])[1:-1]}))
+    trie = re.sub("[a-z]", lambda m: _caseless(m.group()), trie_pattern(words))
+    return f"(?=[{heads}])(?:{trie})"
+
+
 # Anchored on a newline rather than `^` in multiline mode: a literal first character lets
 # the regex engine skip from newline to newline instead of trying every position.
-_OPENING = re.compile(r"\n(?i:" + trie_pattern(sorted([*_OPENERS, "this material"])) + r")\b")
+_OPENING = re.compile(r"\n" + caseless_trie([*_OPENERS, "this material"]) + r"\b")
 
 
 def is_furniture(norm: str) -> bool:
@@ -113,12 +131,11 @@ def is_furniture(norm: str) -> bool:
 
 def furniture_indices(norms: list[str], openings: str | None = None) -> set[int]:
     """Indices of the comparison forms that are furniture: one scan over their openings
-    (`openings`: the first 16+ characters of each, one a line; a comparison form holds no
-    newline) and one search for "contributed" find the few candidates; only those are
-    checked against the patterns."""
+    (`openings`: the first 16+ characters of each, each after a newline; a comparison form
+    holds no newline) and one search for "contributed" find the few candidates; only those
+    are checked against the patterns."""
     if openings is None:
-        openings = "\n".join([n[:16] for n in norms])
-    openings = "\n" + openings  # a match starts at the newline before its line
+        openings = "\n" + "\n".join([n[:16] for n in norms])
     hits = _lines_of(openings, [m.start() for m in _OPENING.finditer(openings)])
     text = "\n".join(norms)
     hits.update(_lines_of(text, _find_all(text, "contributed")))

@@ -34,6 +34,7 @@ tie here is broken the same way whichever text came first.
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_right
 from collections import defaultdict, deque
 from dataclasses import dataclass
@@ -43,11 +44,17 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
-from tasks.compare.noise import Side
+from tasks.compare.noise import Side, cut_words
 from tasks.compare.phrases import tokens
 
 Kind = Literal["same", "changed", "added", "removed", "moved"]
 _CONTENT_WORD = re.compile(r"[^\W_]{4,}")  # a word of 4+ letters or digits, whole
+_SMALL = 64  # cells of a matrix below which Python loops beat numpy's and cdist's calls
+
+
+def _float32(x: float) -> float:
+    """`x` rounded to float32, as numpy compares it with a float32 matrix."""
+    return array("f", [x])[0]
 
 
 @dataclass(slots=True)
@@ -109,9 +116,15 @@ def _similarities(olds: list[list[str]], news: list[list[str]]) -> np.ndarray:
     return process.cdist(olds, news, scorer=fuzz.ratio, workers=1) / 100.0
 
 
+def _similarities_small(scores: list[list[float]]) -> list[list[float]]:
+    """`_similarities` of a small matrix of `fuzz.ratio` scores, as lists: the same float32
+    values (`cdist` keeps a score as float32 and divides in float32) without numpy's calls."""
+    return [array("f", [x / 100.0 for x in array("f", row)]).tolist() for row in scores]
+
+
 def _ordered_pairs(sim: np.ndarray, floor: float) -> list[tuple[int, int]]:
     """Non-crossing pairs, best first, each at least `floor` similar."""
-    if sim.size <= 64:  # numpy's calls cost more than a small matrix's scan in Python
+    if sim.size <= _SMALL:  # numpy's calls cost more than a small matrix's scan in Python
         return _ordered_pairs_small(sim.tolist(), float(sim.dtype.type(floor)))
     return _ordered_pairs_numpy(sim, floor)
 
@@ -186,12 +199,19 @@ def _same_tokens(a: str, b: str) -> bool:
 
 def _gap_links(olds: list[int], news: list[int], old: Side, new: Side, change: float) -> list[Link]:
     """Pair the leftovers of one gap: changed, split, merged or same up to spacing."""
+    if len(olds) == len(news) == 1:  # the common case: one sentence edited in place
+        i, j = olds[0], news[0]
+        first = fuzz.ratio(old.words(i), new.words(j))
+        if first < change * 100:
+            return []
+        kind: Kind = "same" if _same_tokens(old.keys[i], new.keys[j]) else "changed"
+        return [Link((i,), (j,), kind, first / 100.0)]
     otoks = [old.words(i) for i in olds]
     ntoks = [new.words(j) for j in news]
-    if len(olds) == len(news) == 1:  # the common case: one sentence edited in place
-        first = fuzz.ratio(otoks[0], ntoks[0])
-        pairs = [(0, 0)] if first >= change * 100 else []
-        ratios = {(0, 0): first / 100.0}
+    if len(olds) * len(news) <= _SMALL:
+        scores = [[fuzz.ratio(a, b) for b in ntoks] for a in otoks]
+        pairs = _ordered_pairs_small(_similarities_small(scores), _float32(change))
+        ratios = {(r, c): scores[r][c] / 100.0 for r, c in pairs}
     else:
         pairs = _ordered_pairs(_similarities(otoks, ntoks), change)
         ratios = {(r, c): fuzz.ratio(otoks[r], ntoks[c]) / 100.0 for r, c in pairs}
@@ -208,7 +228,7 @@ def _gap_links(olds: list[int], news: list[int], old: Side, new: Side, change: f
         only_spacing = len(rs) == len(cs) == 1 and _same_tokens(
             old.keys[olds[r]], new.keys[news[c]]
         )
-        kind: Kind = "same" if only_spacing else "changed"
+        kind = "same" if only_spacing else "changed"
         links.append(Link(tuple(olds[i] for i in rs), tuple(news[j] for j in cs), kind, score))
     return links
 
@@ -221,16 +241,21 @@ def _far_moves(olds: list[int], news: list[int], old: Side, new: Side, floor: fl
     """
     if not olds or not news:
         return []
-    chars = process.cdist(
-        [old.keys[i] for i in olds],
-        [new.keys[j] for j in news],
-        scorer=fuzz.ratio,
-        workers=1,
-        score_cutoff=floor * 60,
-    )
+    okeys = [old.keys[i] for i in olds]
+    nkeys = [new.keys[j] for j in news]
+    cutoff = floor * 60
+    if len(olds) * len(news) <= _SMALL:  # what `cdist` finds, without numpy's calls
+        near = [
+            (r, c)
+            for r, a in enumerate(okeys)
+            for c, b in enumerate(nkeys)
+            if fuzz.ratio(a, b, score_cutoff=cutoff)
+        ]
+    else:
+        chars = process.cdist(okeys, nkeys, scorer=fuzz.ratio, workers=1, score_cutoff=cutoff)
+        near = [(int(r), int(c)) for r, c in zip(*np.nonzero(chars), strict=True)]
     candidates = [
-        (fuzz.ratio(old.words(olds[r]), new.words(news[c])) / 100.0, int(r), int(c))
-        for r, c in zip(*np.nonzero(chars), strict=True)
+        (fuzz.ratio(old.words(olds[r]), new.words(news[c])) / 100.0, r, c) for r, c in near
     ]
     taken_r: set[int] = set()
     taken_c: set[int] = set()
@@ -259,8 +284,10 @@ def pair_sentences(old: Side, new: Side, same: float, change: float, loose: floa
     for old_range, new_range in gaps:
         olds = [i for i in old_range if i not in used_old] if used_old else list(old_range)
         news = [j for j in new_range if j not in used_new] if used_new else list(new_range)
-        if olds and news:
-            found = _gap_links(olds, news, old, new, change)
+        if olds and news and (found := _gap_links(olds, news, old, new, change)):
+            if len(olds) == len(news) == 1:  # one link took both
+                links += found
+                continue
             taken_old = {i for x in found for i in x.olds}
             taken_new = {j for x in found for j in x.news}
             links += found
@@ -286,58 +313,24 @@ def pair_sentences(old: Side, new: Side, same: float, change: float, loose: floa
 
 
 # Function words left out of the overlap of leftovers (with every word of 1-3 letters).
-_FUNCTION_WORDS = frozenset(
-    [
-        "said",
-        "says",
-        "with",
-        "from",
-        "that",
-        "this",
-        "have",
-        "were",
-        "would",
-        "their",
-        "there",
-        "which",
-        "about",
-        "after",
-        "been",
-        "they",
-        "will",
-        "into",
-        "also",
-        "more",
-        "than",
-        "when",
-        "what",
-        "them",
-        "then",
-        "these",
-        "those",
-        "some",
-        "such",
-        "only",
-        "other",
-        "over",
-        "could",
-        "should",
-        "being",
-        "where",
-        "while",
-        "because",
-        "before",
-    ]
+_FUNCTION_WORD_LIST = (
+    "said says with from that this have were would their there which about after been they"
+    " will into also more than when what them then these those some such only other over"
+    " could should being where while because before"
 )
+_FUNCTION_WORDS = frozenset(_FUNCTION_WORD_LIST.split())
 
 
 def _content(side: Side, i: int) -> set[str]:
     """The content words of sentence `i`: runs of 4+ letters or digits, lower-cased, that
-    are not function words. An ASCII sentence takes them from its words (split at spaces and
-    punctuation already), the rest from a scan of the whole key."""
+    are not function words. A printable ASCII sentence takes them from its lower-cased
+    words (split at spaces and punctuation: letters and digits only), one with a control
+    character from its words, cut where the scan would; the rest from a scan of the key."""
     key = side.keys[i]
     if not key.isascii():
         return set(_CONTENT_WORD.findall(key.lower())) - _FUNCTION_WORDS
+    if key.isprintable():
+        return {w for w in cut_words(key.lower()) if len(w) > 3} - _FUNCTION_WORDS
     found = set()
     for w in side.words(i):
         if len(w) > 3:
@@ -348,6 +341,16 @@ def _content(side: Side, i: int) -> set[str]:
     return found - _FUNCTION_WORDS
 
 
+def _content_and_more(side: Side, i: int) -> set[str]:
+    """The lower-cased words of sentence `i`, or its content words: a set whose common part
+    with a set of content words is that of `_content(side, i)`, built without filtering
+    when the key is printable ASCII."""
+    key = side.keys[i]
+    if key.isascii() and key.isprintable():
+        return set(cut_words(key.lower()))
+    return _content(side, i)
+
+
 def _loose_links(
     olds: list[int], news: list[int], old: Side, new: Side, floor: float
 ) -> list[Link]:
@@ -355,17 +358,18 @@ def _loose_links(
     (|A & B| / max(|A|, |B|), at least two words shared)."""
     if not olds or not news or floor > 1:
         return []
-    bags_o = [_content(old, i) for i in olds]
     bags_n = [_content(new, j) for j in news]
     # Only an old sentence sharing two words with the new leftovers as a whole can score;
-    # the others (nearly all) are dismissed by one intersection. Ties go to the first, as
+    # the others (nearly all) are dismissed by one intersection, of a set of its words
+    # that holds its content words (`_content_and_more`). Ties go to the first, as
     # `numpy.argmax` over the matrix of scores (zero elsewhere) would break them.
     new_words = set().union(*bags_n)
     row_best: list[tuple[int, float]] = []
     col_best: dict[int, tuple[float, int]] = {}
-    for r, bo in enumerate(bags_o):
+    for r, i in enumerate(olds):
         best_c, best = 0, 0.0
-        if len(bo & new_words) >= 2:
+        if len(_content_and_more(old, i) & new_words) >= 2:
+            bo = _content(old, i)
             for c, bn in enumerate(bags_n):
                 if len(shared := bo & bn) < 2:
                     continue
