@@ -38,32 +38,33 @@ class OnCluster:
         # A batch for every worker thread in flight while this process stores the one before.
         self.ahead = max(1, sum(runner.client.nthreads().values()))
 
-    def submit(self, batch: list) -> tuple[Any, int]:
-        """Send one batch to the cluster: a task run that extracts it in the worker's process;
-        returns its future and how many inputs it holds."""
+    def submit(self, batch: list) -> tuple[Any, list]:
+        """Send one batch to the cluster: a task run that extracts it in the worker's process."""
         # Not `quote`d: on a Dask worker Prefect passes a quoted value on as it is (walking
         # a batch of inputs for futures costs little; it is their extracted texts that cost).
         future = self.runner.submit(
             extract_batch, {"refs": batch, "workers": 0, "settings": self.settings}
         )
-        return future, sum(isinstance(r, InputRef) for r in batch)
+        return future, batch
 
-    def result(self, sent: tuple[Any, int]) -> list:
-        """The extracted batch (waits for it)."""
-        future, inputs = sent
+    def result(self, sent: tuple[Any, list]) -> list:
+        """The extracted batch, once it is back. When a stop (Ctrl-C) comes first, the task
+        run is cancelled (a re-run extracts its inputs) and what came from fetching with
+        no page to extract (rejects, unchanged sightings) is all it returns, as a local
+        batch would."""
+        future, batch = sent
+        while not future.wrapped_future.done():
+            if stopping.requested():
+                future.wrapped_future.cancel()
+                return [item for item in batch if not isinstance(item, InputRef)]
+            future.wait(0.2)
         results = future.result()
-        progress.advance("extract", inputs)
+        progress.advance("extract", sum(isinstance(item, InputRef) for item in batch))
         return results
 
-    def rest(self, in_flight: Iterable[tuple[Any, int]]) -> Iterator[list]:
-        """The batches still in flight, in order; once a stop is asked for (Ctrl-C), only
-        those already extracted: the others are cancelled (a re-run extracts them)."""
-        for sent in in_flight:
-            dask_future = sent[0].wrapped_future
-            if not stopping.requested() or dask_future.status == "finished":
-                yield self.result(sent)
-            else:
-                dask_future.cancel()
+    def rest(self, in_flight: Iterable[tuple[Any, list]]) -> Iterator[list]:
+        """The batches still in flight, in order (after a stop, see `result`)."""
+        return (self.result(sent) for sent in in_flight)
 
 
 @contextmanager

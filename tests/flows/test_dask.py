@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from bench import crash_runs
-from tests.helpers import ROOT, cli, corpus, feed
+from tests.helpers import ROOT, Cli, cli, corpus, feed, query
 from tests.httpserver import LocalServer, Response, make_server
 
 pytestmark = [pytest.mark.corpus, pytest.mark.slow]
@@ -149,6 +149,7 @@ def test_a_run_on_the_cluster_makes_the_warehouse_a_local_run_makes(cluster, sit
 
     assert (local.returncode, on_cluster.returncode) == (0, 0), local.stderr + on_cluster.stderr
     assert on_cluster.stdout == local.stdout  # the same summary line
+    assert on_cluster.stderr == local.stderr  # and no word from dask
     ran = {w: n - before.get(w, 0) for w, n in cluster.executed().items()}
     assert len(ran) == 2 and min(ran.values()) >= 1, ran  # both workers extracted batches
     assert sum(ran.values()) >= 6, ran  # 34 inputs in batches of 6
@@ -179,6 +180,36 @@ def test_a_scheduled_tick_extracts_on_the_cluster_named_by_the_environment(clust
     assert tick.returncode == 0, tick.stderr
     assert "4 articles new, 4 versions new" in tick.stdout
     assert sum(cluster.executed().values()) > before
+
+
+def test_ctrl_c_stores_what_came_back_and_a_rerun_finishes_the_rest(cluster, tmp_path):
+    db = tmp_path / "w.duckdb"
+    pages = str(corpus("trafilatura-eval", "eval") / "[0-9a]*.html.gz")  # 94 real pages
+    args = ["ingest", pages, "--db", str(db), "--batch-size", "5", "--dask", cluster.address]
+    run = Cli(args)
+    run.wait_for_stored()
+    os.killpg(run.proc.pid, signal.SIGINT)  # Ctrl-C: the terminal signals the group
+    exit_code, _, lines = run.finish()  # batches in flight are cancelled, not waited for
+    assert exit_code == 130, lines
+    assert lines == [  # the progress bar aside
+        "interrupted: storing what is already extracted, then stopping (Ctrl-C quits at once)"
+    ]
+    assert "Traceback" not in run.text(), run.text()
+    [(status, stored)] = query(db, "select status, n_versions_new from runs")
+    assert status == "interrupted" and stored > 0
+    exit_code, _, lines = Cli(args).finish(timeout=900)
+    assert exit_code in (0, 1), lines
+    [(first, second, unchanged)] = query(
+        db,
+        "select first(n_versions_new order by started_at), last(n_versions_new order by "
+        "started_at), last(n_unchanged order by started_at) from runs",
+    )
+    assert unchanged >= stored  # the first run's pages are sightings now
+    assert query(db, "select count(*) from versions") == [(first + second,)]
+    assert query(db, "select count(url) - count(distinct url) from articles") == [(0,)]
+    assert query(db, "select count(*) - count(distinct (article_id, text_hash)) from versions") == [
+        (0,)
+    ]
 
 
 @pytest.mark.parametrize(
