@@ -18,7 +18,8 @@ from tasks.steps.report import RunSummary
 def ingest(
     sources: list[str], db: str, settings: Settings | None = None, command: str = "ingest"
 ) -> RunSummary:
-    """Load or fetch SOURCES into the warehouse `db`: a new version per new text."""
+    """Load or fetch SOURCES into the warehouse `db`: a new version per new text (extracted
+    on the Dask cluster of `settings.dask_address` when it names one)."""
     s = settings or Settings()
     inputs = plan(sources)
     run_id = open_run(db, command)

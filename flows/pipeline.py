@@ -1,7 +1,8 @@
 """The part every flow shares: extract, store, compare, find stories.
 
 Called from inside a flow; it is task calls in order, with extraction of batch k+1
-overlapping the storing of batch k. It starts with the matching and comparisons that a
+overlapping the storing of batch k (on a Dask cluster, of as many batches as it has worker
+threads: tasks/steps/cluster.py). It starts with the matching and comparisons that a
 run killed half-way left owing (warehouse/pending.py), so that nothing is lost. Batches
 go to tasks `quote`d: Prefect would otherwise walk every article and sentence in them
 looking for futures (measured: 2 s per 600 pages).
@@ -9,6 +10,7 @@ looking for futures (measured: 2 s per 600 pages).
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable
 from itertools import chain
 
@@ -18,7 +20,7 @@ from flows.settings import Settings
 from pressdiff import progress, stopping
 from tasks.inputs.discover import batched
 from tasks.steps.dedupe import find_stories
-from tasks.steps.extract import extract_batch
+from tasks.steps.extract import extraction
 from tasks.steps.fetch import fetch_articles
 from tasks.steps.load import compare_versions, owed_work, store_batch
 from tasks.web.links import Link
@@ -36,14 +38,15 @@ def process(
     fetched: Iterable = (
         fetch_articles(db, quote(batch), run_id, s.fetch) for batch in batched(links, s.batch_size)
     )
-    stored, pending, compared = StoreResult(), None, resume(db, run_id, s)
-    for batch in stopping.until_requested(chain(local, fetched)):  # Ctrl-C: no new batch
-        future = extract_batch.submit(quote(batch), s.workers, s.extract)
-        if pending is not None:
-            compared += finish(db, run_id, pending.result(), stored, s)
-        pending = future
-    if pending is not None:
-        compared += finish(db, run_id, pending.result(), stored, s)
+    stored, compared = StoreResult(), resume(db, run_id, s)
+    with extraction(s.workers, s.extract, s.dask_address) as extractor:
+        in_flight: deque = deque()
+        for batch in stopping.until_requested(chain(local, fetched)):  # Ctrl-C: no new batch
+            in_flight.append(extractor.submit(batch))
+            while len(in_flight) > extractor.ahead:  # store the oldest while the rest extract
+                compared += finish(db, run_id, extractor.result(in_flight.popleft()), stored, s)
+        for results in extractor.rest(in_flight):
+            compared += finish(db, run_id, results, stored, s)
     return stored, compared
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from pressdiff.errors import UsageError
@@ -75,6 +75,11 @@ class Settings(Location):
     """pressdiff's configuration."""
 
     workers: int = Field(default_factory=lambda: parts().cores(), ge=0)  # 0: in-process
+    dask_address: str | None = Field(
+        None,
+        description="A Dask scheduler (tcp://host:port): extraction runs on its cluster "
+        "instead of the `workers` processes (tasks/steps/cluster.py).",
+    )
     batch_size: int = Field(200, ge=1, description="Documents per task run.")
     max_file_bytes: int = Field(
         default_factory=default("extract", "max_bytes"),
@@ -197,6 +202,18 @@ class Settings(Location):
         ge=0,
         description="Two texts sharing a whole sentence this long are candidates (0: off).",
     )
+
+    @field_validator("dask_address")
+    @classmethod
+    def _scheduler_address(cls, value: str | None) -> str | None:
+        """An empty address is none; another must be host:port, tcp:// or tls:// first."""
+        if not value:
+            return None
+        from tasks.steps.dask_address import ADDRESS
+
+        if not ADDRESS.fullmatch(value.strip()):
+            raise ValueError("not a Dask scheduler address such as tcp://10.0.0.5:8786")
+        return value.strip()
 
     @property
     def fetch(self) -> FetchPolicy:

@@ -22,7 +22,8 @@ def tick(
     poll: bool = True,
     revisit: bool = True,
 ) -> RunSummary:
-    """Poll every due watched source and revisit every due tracked article (`force`: all)."""
+    """Poll every due watched source and revisit every due tracked article (`force`: all);
+    what they bring is extracted on the Dask cluster of `settings.dask_address`, if any."""
     s = settings or Settings()
     with tick_lock(db) as held:
         if not held:  # another tick is writing: skip this one rather than queue behind it

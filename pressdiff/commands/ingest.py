@@ -13,6 +13,7 @@ from pressdiff.commands.options import (
     EXIT_REJECTS,
     allow_private_option,
     common,
+    dask_option,
     err,
     out,
     take_signals,
@@ -50,6 +51,7 @@ def capture_time(value: str | None):
     default=None,
     help="Documents per task run (default 200).",
 )
+@dask_option
 @allow_private_option
 @click.option(
     "--seen-at",
@@ -60,7 +62,9 @@ def capture_time(value: str | None):
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @common
-def ingest(sources, workers, batch_size, allow_private, seen_at, as_json, db, debug) -> int:
+def ingest(
+    sources, workers, batch_size, dask_address, allow_private, seen_at, as_json, db, debug
+) -> int:
     """Load or fetch articles and store their new versions.
 
     A SOURCE is a file, a folder (read recursively), a glob, or a URL; files may be
@@ -75,6 +79,7 @@ def ingest(sources, workers, batch_size, allow_private, seen_at, as_json, db, de
         db=db,
         workers=workers,
         batch_size=batch_size,
+        dask_address=dask_address,
         allow_private=allow_private,
         seen_at=seen_at,
         verbose=debug,

@@ -62,6 +62,28 @@ allow_private_option = click.option(
 )
 
 
+def _scheduler(_ctx: click.Context, _param: click.Parameter, address: str | None) -> str | None:
+    """`--dask`: a scheduler that answers, checked before anything starts (exit 2 if not)."""
+    if not address:
+        return None
+    from tasks.steps.dask_address import check_reachable
+
+    check_reachable(address)
+    return address
+
+
+dask_option = click.option(
+    "--dask",
+    "dask_address",
+    metavar="tcp://HOST:PORT",
+    envvar="PRESSDIFF_DASK_ADDRESS",
+    show_envvar=True,
+    callback=_scheduler,
+    help="Extract on the Dask cluster of this scheduler instead of local processes; "
+    "fetching and storing stay in this process.",
+)
+
+
 def take_signals() -> None:
     """Ctrl-C and SIGTERM stop a flow cleanly (pressdiff.stopping); called before the
     command's modules are imported, so that no thread of theirs takes a signal first."""

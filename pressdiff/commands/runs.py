@@ -43,7 +43,7 @@ def run_flow(flow: str, console: Console, db: str, verbose: bool, **params):
 
         settings = params["settings"]
         arm(settings.pause_at, settings.pause_file)  # crash tests only
-        start(settings.workers)  # fork and warm the extractors meanwhile
+        start(0 if settings.dask_address else settings.workers)  # fork, warm the extractors
         module, name = flow.split(":")
         flow_fn = getattr(importlib.import_module(module), name)
         if wait_for_server is not None:

@@ -12,6 +12,7 @@ from pressdiff.commands.options import (
     EXIT_REJECTS,
     allow_private_option,
     common,
+    dask_option,
     err,
     out,
     take_signals,
@@ -22,9 +23,10 @@ from pressdiff.render import counted
 
 @click.command()
 @click.option("--force", is_flag=True, help="Treat every source and tracked article as due.")
+@dask_option
 @allow_private_option
 @common
-def run(force, allow_private, db, debug) -> int:
+def run(force, dask_address, allow_private, db, debug) -> int:
     """One scheduled tick: poll every due source, revisit every due tracked article.
 
     New links become tracked articles; each revisit uses conditional requests and is
@@ -35,7 +37,7 @@ def run(force, allow_private, db, debug) -> int:
     take_signals()
     from flows.settings import get_settings
 
-    s = get_settings(allow_private=allow_private)
+    s = get_settings(allow_private=allow_private, dask_address=dask_address)
     summary = run_flow("flows.tick:tick", err, db, debug, settings=s, force=force)
     if summary.status.startswith("skipped"):
         out.print(summary.status)

@@ -2,17 +2,22 @@
 
 The pure extraction is tasks/text/extract.py; this module hands it chunks of inputs in
 `workers` processes (tasks/steps/workers.py), collects them in input order, and stops
-between chunks when a stop is asked for (Ctrl-C).
+between chunks when a stop is asked for (Ctrl-C). `extraction` says where a flow's batches
+go: to that task here, one batch ahead of the store, or with a Dask scheduler address to
+task runs on that cluster (tasks/steps/cluster.py, imported only then).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, wait
+from contextlib import contextmanager
 from functools import partial
+from typing import Any
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from pressdiff import progress, stopping
 from tasks.steps.workers import cores, kill, pool
@@ -70,3 +75,39 @@ def _in_here(work: Callable, chunks: list[list]) -> Iterator[tuple[int, list]]:
     for i, chunk in enumerate(stopping.until_requested(chunks)):
         yield i, work(chunk)
         progress.advance("extract", len(chunk))
+
+
+class InPool:
+    """Batches extracted by `extract_batch` in this process's pool, one batch ahead of the
+    store (extraction of batch k+1 overlaps the storing of batch k)."""
+
+    ahead = 1
+
+    def __init__(self, workers: int, settings: ExtractSettings) -> None:
+        self.workers, self.settings = workers, settings
+
+    def submit(self, batch: list) -> Any:
+        return extract_batch.submit(quote(batch), self.workers, self.settings)
+
+    def result(self, future: Any) -> list:
+        return future.result()
+
+    def rest(self, in_flight: Iterable[Any]) -> Iterator[list]:
+        """The batches still in flight, in order (after a stop, each returns what it had)."""
+        return (future.result() for future in in_flight)
+
+
+@contextmanager
+def extraction(
+    workers: int, settings: ExtractSettings, dask_address: str | None = None
+) -> Iterator[Any]:
+    """Where a flow's batches are extracted: in `workers` processes here, or on the Dask
+    cluster at `dask_address`. Either has `ahead` (batches in flight while one is
+    stored), `submit(batch)`, `result(future)` and `rest(in_flight)`."""
+    if dask_address is None:
+        yield InPool(workers, settings)
+        return
+    from tasks.steps.cluster import on_cluster
+
+    with on_cluster(dask_address, settings) as cluster:
+        yield cluster
