@@ -17,6 +17,7 @@ from prefect.utilities.annotations import quote
 from flows.settings import Settings
 from pressdiff import progress, stopping
 from tasks.inputs.discover import batched
+from tasks.steps import stage_clock
 from tasks.steps.dedupe import find_stories
 from tasks.steps.extract import extract_batch
 from tasks.steps.fetch import fetch_articles
@@ -39,6 +40,7 @@ def process(
     stored, pending, compared = StoreResult(), None, resume(db, run_id, s)
     for batch in stopping.until_requested(chain(local, fetched)):  # Ctrl-C: no new batch
         future = extract_batch.submit(quote(batch), s.workers, s.extract)
+        future.add_done_callback(stage_clock.stopwatch(run_id, "extract"))
         if pending is not None:
             compared += finish(db, run_id, pending.result(), stored, s)
         pending = future
