@@ -178,17 +178,27 @@ def timed_ms(fn) -> float:
     return 1000 * (time.perf_counter() - t)
 
 
+def story_members(con, url: str) -> list[tuple]:
+    """The members of the story of `url` as `pressdiff story` reads them (none: no story)."""
+    from pressdiff.errors import NotFoundError
+    from warehouse import queries
+
+    try:
+        return queries.story(con, url, url)[1]
+    except NotFoundError:
+        return []
+
+
 def query_latency(db: Path, url: str, words: str, as_of: datetime) -> dict[str, dict]:
     """Cold and warm milliseconds of each question at the end of the run, and how many
     rows it answered."""
     from pressdiff.web import fulltext
-    from warehouse import queries
     from warehouse.reader import open_reader
 
     asks = {
         "term_swaps": lambda c: c.execute("SELECT * FROM term_swaps LIMIT 100").fetchall(),
         "history": lambda c: c.execute("SELECT * FROM history(?)", [url]).fetchall(),
-        "story": lambda c: queries.story(c, url, url)[1],
+        "story": lambda c: story_members(c, url),
         "article_as_of": lambda c: c.execute(
             "SELECT count(*), count(DISTINCT site) FROM article_as_of(?) JOIN articles USING "
             "(article_id)",
