@@ -9,18 +9,19 @@ batch one run of the real ingest flow, all in this one process (one Prefect serv
 warehouse). Plain-text inputs: what is measured is everything after trafilatura.
 
 Prints, per stage (extract, store, candidates, verification, stories, comparisons; the
-seconds each run's summary carries, `RunSummary.stage_seconds`), the seconds per 1,000 new
-documents over the batches that end the first 10 %, 50 % and 100 % of the run (each
+seconds each run's summary carries, `RunSummary.stage_seconds`), the seconds per 1,000
+new documents over the batches that end the first 10 %, 50 % and 100 % of the run (each
 window 5 % of the run or one batch, whichever is more), and the growth: at 100 % / at
 10 % (1.0 is flat); also per 1,000 documents the wall time of the runs and the CPU time of
 this process (DuckDB's threads included; the machine may be shared: `load` is its load
-average then). Then the warehouse's bytes per version (the files of the warehouse's
-folder, pressdiff's own state beside it left out), the peak RSS of the whole process tree
-(this process, Prefect's server, the extraction processes; sampled every 0.2 s), and the
-latency of the questions people ask at the end: `term_swaps`, `history(url)`, `story`,
+average then; `compared`: the comparisons the stream made due per 1,000 documents). Then
+the warehouse's bytes per version (the files of the warehouse's folder, pressdiff's own
+state beside it left out), the peak RSS of the whole process tree (this process,
+Prefect's server, the extraction processes; sampled every 0.2 s), and the latency of the
+questions people ask at the end: `term_swaps`, `history(url)`, `story`,
 `article_as_of(ts)`, today's `notable_changes`, and a full-text search for a sentence's
-words (after `pressdiff index`'s build, timed too). Cold: the first run on a newly opened
-reader; warm: the best of three more. `--json` prints one JSON object instead.
+words (after `pressdiff index`'s build, timed too). Cold: the first run on a newly
+opened reader; warm: the best of three more. `--json` prints one JSON object instead.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class Batch:
     end: int  # documents ingested once it is done
     docs: int
     versions_new: int
+    compared: int  # comparisons made
     wall: float
     cpu: float  # CPU seconds of this process (all its threads; not the extraction processes)
     load: float  # the machine's 1-minute load average when it ended
@@ -129,7 +131,9 @@ def ingest_stream(db: Path, work: Path, docs, n: int, batch: int, start: datetim
         shutil.rmtree(folder)
         done += len(chunk)
         load = os.getloadavg()[0]
-        out.append(Batch(done, len(chunk), s.versions_new, wall, cpu, load, s.stage_seconds))
+        out.append(
+            Batch(done, len(chunk), s.versions_new, s.comparisons, wall, cpu, load, s.stage_seconds)
+        )
         print(
             f"  {done:>9,} docs  {s.versions_new:>6,} new versions  {wall:7.1f} s  "
             f"load {load:.1f}  " + " ".join(f"{k} {v:.2f}" for k, v in s.stage_seconds.items()),
@@ -159,7 +163,9 @@ def cost_at(batches: list[Batch], n: int, fraction: float) -> dict[str, float]:
     cost = {s: 1000 * sum(b.stages.get(s, 0.0) for b in window) / docs for s in STAGES}
     cost["wall"] = 1000 * sum(b.wall for b in window) / docs
     cost["cpu"] = 1000 * sum(b.cpu for b in window) / docs
-    cost["load"] = sum(b.load for b in window) / len(window)  # not a cost: how busy the machine was
+    # not costs: how busy the machine was, how much comparing the stream asked for
+    cost["load"] = sum(b.load for b in window) / len(window)
+    cost["compared"] = 1000 * sum(b.compared for b in window) / docs
     return cost
 
 
@@ -300,7 +306,7 @@ def report(r: dict) -> None:
     )
     print(f"\n{'stage':<14}" + "".join(f"{p:>10}" for p in costs) + f"{'growth':>10}")
     print("  (seconds per 1,000 new documents; growth: at 100 % / at 10 %)")
-    for s in (*STAGES, "wall", "cpu", "load"):
+    for s in (*STAGES, "wall", "cpu", "load", "compared"):
         growth = r["growth"].get(s)
         print(
             f"{s:<14}"

@@ -75,7 +75,7 @@ def test_a_small_run_reports_every_stage_question_and_figure(tmp_path) -> None:
     assert 180 <= r["versions"] <= 200  # a copy that only changed typography is no version
     assert list(r["cost_per_1000_s"]) == ["10%", "50%", "100%"]
     for costs in r["cost_per_1000_s"].values():
-        assert list(costs) == [*STAGES, "wall", "cpu", "load"]
+        assert list(costs) == [*STAGES, "wall", "cpu", "load", "compared"]
         assert all(costs[s] > 0 for s in STAGES), costs
     assert list(r["growth"]) == [*STAGES, "wall", "cpu"]
     assert all(g > 0 for g in r["growth"].values()), r["growth"]
