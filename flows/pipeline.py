@@ -19,6 +19,7 @@ from prefect.utilities.annotations import quote
 from flows.settings import Settings
 from pressdiff import progress, stopping
 from tasks.inputs.discover import batched
+from tasks.steps import stage_clock
 from tasks.steps.dedupe import find_stories
 from tasks.steps.extract import extraction
 from tasks.steps.fetch import fetch_articles
@@ -42,7 +43,7 @@ def process(
     with extraction(s.workers, s.extract, s.dask_address) as extractor:
         in_flight: deque = deque()
         for batch in stopping.until_requested(chain(local, fetched)):  # Ctrl-C: no new batch
-            in_flight.append(extractor.submit(batch))
+            in_flight.append(extractor.submit(batch, stage_clock.stopwatch(run_id, "extract")))
             while len(in_flight) > extractor.ahead:  # store the oldest while the rest extract
                 compared += finish(db, run_id, extractor.result(in_flight.popleft()), stored, s)
         for results in extractor.rest(in_flight):

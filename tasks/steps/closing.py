@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from prefect import get_run_logger
 
+from tasks.steps import stage_clock
 from tasks.steps.load import close_run
 from tasks.steps.report import SUMMARY, RunSummary, publish_summary, reject_reasons
 from warehouse.store import StoreResult
@@ -39,6 +40,7 @@ def close_with_summary(
         skipped_by_name=skipped_by_name or [],
         tracked_new=tracked_new,
         reject_reasons=reject_reasons(db, run_id),
+        stage_seconds=stage_clock.take(run_id),
     )
     summary.status = close_run(db, run_id, summary.counts())
     publish_summary(summary)

@@ -18,7 +18,7 @@ without one loads nothing of them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -38,13 +38,16 @@ class OnCluster:
         # A batch for every worker thread in flight while this process stores the one before.
         self.ahead = max(1, sum(runner.client.nthreads().values()))
 
-    def submit(self, batch: list) -> tuple[Any, list]:
-        """Send one batch to the cluster: a task run that extracts it in the worker's process."""
+    def submit(self, batch: list, done: Callable[[Any], None] | None = None) -> tuple[Any, list]:
+        """Send one batch to the cluster: a task run that extracts it in the worker's process
+        (`done` is called with its future once it is back)."""
         # Not `quote`d: on a Dask worker Prefect passes a quoted value on as it is (walking
         # a batch of inputs for futures costs little; it is their extracted texts that cost).
         future = self.runner.submit(
             extract_batch, {"refs": batch, "workers": 0, "settings": self.settings}
         )
+        if done is not None:
+            future.add_done_callback(done)
         return future, batch
 
     def result(self, sent: tuple[Any, list]) -> list:

@@ -29,6 +29,7 @@ from tasks.dedupe.pairs import (
 )
 from tasks.dedupe.settings import DEFAULTS, DedupeSettings
 from tasks.dedupe.stories import Story, cluster, story_columns
+from tasks.steps import stage_clock
 from tasks.steps.pause_points import pause_point
 from warehouse import dedupe, pending
 from warehouse.connection import warehouse
@@ -135,15 +136,18 @@ def find_stories(
     The settings come from `Settings.dedupe`, their one home (and defaults)."""
     con = warehouse(db)
     now = datetime.now(UTC)
-    with transaction(con):
+    with stage_clock.timed(run_id, "candidates"), transaction(con):
         index_versions(con, version_ids, settings)
     pause_point("stories-indexed")
     # Candidates are read once the index is committed: inside the write transaction DuckDB
     # joined the uncommitted bands and anchors without statistics, 10-20x slower and with
     # gigabytes of hash tables (5,000 small files peaked at 4.4 GB). A run killed from here
     # to the commit below leaves `version_ids` owed (warehouse/pending.py): matched again.
-    pairs = verify_candidates(con, candidates(con, version_ids, settings), settings)
-    with transaction(con):
+    with stage_clock.timed(run_id, "candidates"):
+        cands = candidates(con, version_ids, settings)
+    with stage_clock.timed(run_id, "verification"):
+        pairs = verify_candidates(con, cands, settings)
+    with stage_clock.timed(run_id, "stories"), transaction(con):
         dedupe.store_pairs(con, pair_columns(pairs), run_id, now)
         touched = {v for p in pairs for v in (p.version_a, p.version_b)}
         _, to_compare = restory(con, touched, settings, now) if touched else ([], [])

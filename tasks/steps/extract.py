@@ -86,8 +86,12 @@ class InPool:
     def __init__(self, workers: int, settings: ExtractSettings) -> None:
         self.workers, self.settings = workers, settings
 
-    def submit(self, batch: list) -> Any:
-        return extract_batch.submit(quote(batch), self.workers, self.settings)
+    def submit(self, batch: list, done: Callable[[Any], None] | None = None) -> Any:
+        """Extract `batch` in the pool; `done` is called with its future when it is."""
+        future = extract_batch.submit(quote(batch), self.workers, self.settings)
+        if done is not None:
+            future.add_done_callback(done)
+        return future
 
     def result(self, future: Any) -> list:
         return future.result()
@@ -103,7 +107,7 @@ def extraction(
 ) -> Iterator[Any]:
     """Where a flow's batches are extracted: in `workers` processes here, or on the Dask
     cluster at `dask_address`. Either has `ahead` (batches in flight while one is
-    stored), `submit(batch)`, `result(future)` and `rest(in_flight)`."""
+    stored), `submit(batch, done)`, `result(future)` and `rest(in_flight)`."""
     if dask_address is None:
         yield InPool(workers, settings)
         return

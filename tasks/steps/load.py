@@ -22,6 +22,7 @@ from prefect.runtime import flow_run
 from pressdiff import progress, stopping
 from tasks.compare.align import compare
 from tasks.compare.settings import AlignSettings
+from tasks.steps import stage_clock
 from tasks.steps.pause_points import pause_point
 from tasks.versions import Plan, article_id_of, sighting_article_id
 from warehouse import pending, store
@@ -87,7 +88,7 @@ def store_batch(
     articles = [r for r in results if isinstance(r, Article)]
     rejects = [r for r in results if isinstance(r, Reject)]
     pause_point("store-batch")
-    with transaction(con):
+    with stage_clock.timed(run_id, "store"), transaction(con):
         result = store_articles(con, articles, run_id, seen_at or now)
         unchanged, unknown = store_sightings(
             con, [r for r in results if isinstance(r, Sighting)], run_id
@@ -125,7 +126,18 @@ def compare_versions(
     align: AlignSettings | None = None,
 ) -> int:
     """Compare a batch of (old, new) version pairs and store the results; returns how many."""
-    con = warehouse(db)
+    with stage_clock.timed(run_id, "comparisons"):
+        return _compare_versions(warehouse(db), pairs, relation, run_id, align)
+
+
+def _compare_versions(
+    con: duckdb.DuckDBPyConnection,
+    pairs: list[tuple[str, str]],
+    relation: str,
+    run_id: str,
+    align: AlignSettings | None,
+) -> int:
+    """`compare_versions` on the flow's connection `con`."""
     todo = unseen_pairs(con, pairs, relation)  # a pair of texts compares the same every time
     versions = load_versions(con, {v for pair in todo for v in pair})
     results = []

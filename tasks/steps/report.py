@@ -31,6 +31,7 @@ class RunSummary:
     skipped_by_name: list[str] = field(default_factory=list)  # folder files no article by name
     tracked_new: int = 0
     reject_reasons: dict[str, int] = field(default_factory=dict)
+    stage_seconds: dict[str, float] = field(default_factory=dict)  # tasks/steps/stage_clock.py
 
     def counts(self) -> dict[str, int]:
         """The counts as `core.runs` columns."""

@@ -51,6 +51,7 @@ def test_a_closed_run_has_one_summary_in_the_flow_and_the_runs_row(tmp_path, pre
         "skipped_by_name": ["README"],
         "tracked_new": 0,
         "reject_reasons": {"missing": 1},
+        "stage_seconds": {},  # no stage of the pipeline ran
     }
     assert row == ("completed_with_rejects", 7, 2, 3, 1, 1, 2, 4)
 
