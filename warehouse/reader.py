@@ -34,6 +34,7 @@ from pathlib import Path
 import duckdb
 
 from pressdiff.errors import SetupError, UsageError
+from warehouse import lake
 from warehouse.connection import open_file
 
 # File access is turned off right after opening (`open_reader`), once the extensions the
@@ -75,11 +76,13 @@ def open_reader(path: str | Path, *, extensions: Sequence[Path] = ()) -> duckdb.
     `extensions` are extension files (paths from code, never from input, e.g. full-text
     search) loaded before file access is turned off and the configuration locked.
     """
-    con = open_file(Path(path), read_only=True, config=READER_CONFIG)
+    con = open_file(path, read_only=True, config=READER_CONFIG)
     locked = con.execute("SELECT current_setting('lock_configuration')").fetchone()[0]
     if not locked:  # a second reader in this process shares the first one's database
         for extension in extensions:
             con.execute(f"LOAD '{extension}'")
+        if lake.lake_of(con) is not None:  # a lake's reader reads its Parquet files, no other
+            con.execute("SET allowed_directories = [?]", [lake.data_path(path)])
         con.execute("SET enable_external_access = false")
         con.execute("SET GLOBAL TimeZone = 'UTC'")
         con.execute("SET lock_configuration = true")
