@@ -148,6 +148,8 @@ def attach_sql(db: str | Path, *, read_only: bool) -> str:
     local = not is_url(db)
     catalog = f"ducklake:sqlite:{Path(db).absolute()}" if local else f"ducklake:postgres:{db}"
     options = [f"DATA_PATH {_quote(data_path(db))}"]
+    if local and not os.environ.get("PRESSDIFF_DATA_PATH"):
+        options.append("OVERRIDE_DATA_PATH true")  # the folder beside it, wherever it moved
     options.append(
         "READ_ONLY" if read_only else f"DATA_INLINING_ROW_LIMIT {DATA_INLINING_ROW_LIMIT}"
     )

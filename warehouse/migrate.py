@@ -4,13 +4,12 @@
 macros in `warehouse/views/*.sql` are re-created (in file-name order) on every migrate.
 
 A DuckLake runs the same files in their lake form (warehouse/lake.py `lake_form`: no keys
-or constraints), and re-creates its views only when their text changed (each re-creation
-is a snapshot of the lake), in one transaction: a reader sees all old or all new views.
+or constraints), and re-creates its views in one transaction: a reader sees all the old
+views or all the new ones.
 """
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -36,11 +35,6 @@ def applied(con: duckdb.DuckDBPyConnection) -> list[str]:
         return []
     rows = con.execute("SELECT name FROM core.schema_migrations ORDER BY name").fetchall()
     return [r[0] for r in rows]
-
-
-def _ledger_exists(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the ledger exists (asked, not tried: a failed query would abort a transaction)."""
-    return bool(_ledger(con))
 
 
 def pending(con: duckdb.DuckDBPyConnection) -> list[Path]:
@@ -83,25 +77,18 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _create_lake_views(con: duckdb.DuckDBPyConnection) -> None:
-    """Re-create a lake's views and macros when their text is not the one it has: the
-    text's hash is the comment of its ledger table."""
+    """Re-create a lake's views and macros in their lake form, in one transaction (one
+    snapshot: a reader sees all the old views or all the new ones)."""
     sql = "\n".join(lake_form(p.read_text()) for p in sorted(VIEWS.glob("*.sql")))
-    stamp = "views " + hashlib.sha256(sql.encode()).hexdigest()[:16]
     with transaction(con):
-        if _views_stamp(con) == stamp:
-            return
         con.execute(sql)
-        con.execute(f"COMMENT ON TABLE core.schema_migrations IS '{stamp}'")
 
 
-def _views_stamp(con: duckdb.DuckDBPyConnection) -> str | None:
-    rows = _ledger(con)
-    return rows[0][0] if rows else None
-
-
-def _ledger(con: duckdb.DuckDBPyConnection) -> list[tuple]:
-    """The ledger table's (comment,) when it exists."""
-    return con.execute(
-        "SELECT comment FROM duckdb_tables() WHERE database_name = current_database() "
-        "AND schema_name = 'core' AND table_name = 'schema_migrations'"
-    ).fetchall()
+def _ledger_exists(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the ledger exists (asked, not tried: a failed query would abort a transaction)."""
+    return bool(
+        con.execute(
+            "SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() "
+            "AND schema_name = 'core' AND table_name = 'schema_migrations'"
+        ).fetchall()
+    )
