@@ -43,7 +43,8 @@ def checkpoint_lake(con: duckdb.DuckDBPyConnection, retention: timedelta = RETEN
         ("CALL ducklake_cleanup_old_files(?, cleanup_all => true)", [CATALOG]),
     ]
     for sql, params in steps:
-        with write_lock(con):  # each call commits on its own (inside BEGIN ... COMMIT duckdb 1.5.5 crashed)
+        # each call commits on its own: inside BEGIN ... COMMIT duckdb 1.5.5 crashed
+        with write_lock(con):
             con.execute(sql, params)
 
 
