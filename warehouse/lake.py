@@ -45,7 +45,7 @@ FORMATS = ("duckdb", "lake")
 
 CATALOG = "pd"  # the name the lake is attached as (and users' ATTACH line in README)
 
-# Inserts of fewer rows than this are kept in the catalog, not written as a Parquet file
+# Inserts of at most this many rows are kept in the catalog, not written as a Parquet file
 # each: a tick's handful of revisits, runs rows and fetches make no files.
 # ducklake_flush_inlined_data (nightly maintenance) writes them out.
 DATA_INLINING_ROW_LIMIT = 100
