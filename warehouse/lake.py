@@ -203,6 +203,14 @@ def _prepare_catalog(db: str | Path) -> None:
     catalog.close()
 
 
+def local_parts(db: str | Path) -> list[Path]:
+    """Every file and folder a local warehouse `db` is made of besides its snapshots: the
+    file, its write-ahead log, and a lake's data folder, catalog journal and lock file."""
+    p = Path(db)
+    names = [".wal", ".files", "-wal", "-shm", "-journal", ".lock", ".tmp"]
+    return [p, *(p.with_name(p.name + n) for n in names)]
+
+
 def lake_of(con: duckdb.DuckDBPyConnection) -> str | None:
     """The db a lake connection was opened as; None for a DuckDB file."""
     try:
