@@ -10,8 +10,10 @@ Two locks, each enough alone against writes:
    locked once the time zone is UTC, so `SET`, `RESET` and `PRAGMA x = y` fail. No directory
    is allowed: the warehouse is open before the lock, and allowing its folder would let
    `ATTACH` reopen it for writing. A DuckLake is attached READ_ONLY, and its data folder is
-   the one directory allowed (DuckDB reads its Parquet files as a query needs them): there,
-   only the statement check below keeps `COPY ... TO` and `ATTACH` out.
+   the one directory allowed (DuckDB reads its Parquet files as a query needs them). The
+   sqlite extension a lake's catalog needs opens files itself, past this lock: on a lake,
+   `ATTACH` of a SQLite file (its catalog included) is kept out by the statement check
+   alone, and so is `COPY ... TO` its data folder.
 2. The statement (`check_read_only`). Only SELECT-like statements pass: SELECT, WITH, FROM,
    VALUES, TABLE, and what DuckDB turns into one (DESCRIBE, SHOW, SUMMARIZE, PRAGMA show_tables,
    table_info ...), and EXPLAIN [ANALYZE] of one. A SELECT may not call the table functions
