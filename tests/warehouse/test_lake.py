@@ -28,19 +28,24 @@ def lake_format(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PRESSDIFF_DATA_PATH", raising=False)
 
 
-def env() -> dict[str, str]:
+def env(prefect_home: Path | None = None) -> dict[str, str]:
     drop = ("PREFECT_API_URL", "PREFECT_HOME", "PRESSDIFF_DB")
-    return {k: v for k, v in os.environ.items() if k not in drop}
+    out = {k: v for k, v in os.environ.items() if k not in drop}
+    if prefect_home is not None:
+        out["PREFECT_HOME"] = str(prefect_home)
+    return out
 
 
-def pressdiff(*args: str) -> subprocess.Popen:
+def pressdiff(*args: str, prefect_home: Path | None = None) -> subprocess.Popen:
+    """`pressdiff ARGS` started; processes started at once each get their own Prefect home
+    (in one folder they would share one beside the warehouses, and race to start its server)."""
     return subprocess.Popen(
         [sys.executable, "-m", "pressdiff.cli", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         cwd=ROOT,
-        env=env(),
+        env=env(prefect_home),
     )
 
 
@@ -262,12 +267,22 @@ def test_two_writers_with_overlapping_inputs_store_nothing_twice(tmp_path, lake_
     shared, alone = tmp_path / "shared.pressdiff", tmp_path / "alone.pressdiff"
     connect(shared).close()
     writers = [
-        pressdiff("ingest", str(f), "--db", str(shared), "--workers", "1") for f in (first, second)
+        pressdiff(
+            "ingest", str(f), "--db", str(shared), "--workers", "1", prefect_home=tmp_path / h
+        )
+        for f, h in ((first, "home1"), (second, "home2"))
     ]
-    one = pressdiff("ingest", str(union), "--db", str(alone), "--workers", "1")
+    one = pressdiff(
+        "ingest", str(union), "--db", str(alone), "--workers", "1", prefect_home=tmp_path / "home3"
+    )
     for proc in [*writers, one]:
         _, err = proc.communicate(timeout=900)
         assert proc.returncode in (0, 1) and "Traceback" not in err, err
+    with open_db(shared) as con:
+        (_, first_done), (second_start, _) = con.execute(
+            "SELECT started_at, finished_at FROM runs ORDER BY started_at"
+        ).fetchall()
+    assert second_start < first_done  # the two ingests ran at the same time
     assert duplicated(shared) == dict.fromkeys(KEYS, 0)
     with open_db(shared) as con:  # sentences are stored once per version
         assert con.execute(
