@@ -49,9 +49,31 @@ def run(sources: list, db: Path, **kw):
         close_warehouse(str(db))
 
 
+def open_db(db: Path | str, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    """The warehouse `db` opened as the code opens it (a DuckDB file, or a lake attached and
+    in use), without migrating it."""
+    from warehouse.connection import open_file
+
+    return open_file(str(db), read_only=read_only)
+
+
+def on_lake() -> bool:
+    """Whether new warehouses of this run are DuckLakes (PRESSDIFF_WAREHOUSE_FORMAT=lake)."""
+    from warehouse.lake import new_format
+
+    return new_format() == "lake"
+
+
+# A test of the single DuckDB file itself (its lock, its write-ahead log, its file format).
+duckdb_file_only = pytest.mark.skipif(
+    "os.environ.get('PRESSDIFF_WAREHOUSE_FORMAT') == 'lake'",
+    reason="tests the single DuckDB file (its lock or write-ahead log), not a lake",
+)
+
+
 def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
     """The rows of `sql` on `db`, opened read-only, in UTC."""
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_db(db) as con:
         con.execute("SET TimeZone = 'UTC'")
         return con.execute(sql, params or []).fetchall()
 

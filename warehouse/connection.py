@@ -1,4 +1,4 @@
-"""Opening the warehouse: one DuckDB file, one writer, UTC everywhere."""
+"""Opening the warehouse: a DuckLake (warehouse/lake.py) or one DuckDB file, UTC everywhere."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 
 from pressdiff.errors import SetupError, WarehouseLockedError
+from warehouse import lake
 from warehouse.abandoned import abandon_dead_runs
 from warehouse.migrate import migrate
 
@@ -31,7 +32,7 @@ def _locked_message(path: Path, exc: duckdb.Error) -> str:
 
 def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open `path`; a writable connection is migrated first. Lock conflicts become one line."""
-    con = open_file(Path(path), read_only=read_only)
+    con = open_file(path, read_only=read_only)
     con.execute("SET TimeZone = 'UTC'")
     if not read_only:
         migrate(con)
@@ -40,9 +41,13 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
 
 
 def open_file(
-    path: Path, *, read_only: bool, config: dict | None = None
+    db: str | Path, *, read_only: bool, config: dict | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """duckdb.connect, with a missing warehouse, a lock conflict or a bad file as one line."""
+    """duckdb.connect, with a missing warehouse, a lock conflict or a bad file as one line;
+    a lake (a PostgreSQL URL, or a SQLite catalog file) attached and in use."""
+    if lake.is_lake(db):
+        return lake.open_lake(db, read_only=read_only, config=config)
+    path = Path(db)
     if read_only and not path.exists():
         raise SetupError(
             f"no warehouse at {path}: run 'pressdiff ingest' or 'pressdiff demo' first"
@@ -89,5 +94,6 @@ def close_warehouse(db: str) -> None:
     """Close this process's connection to `db`, releasing the file for other processes."""
     con = _connections.pop(db, None)
     if con is not None:
-        con.execute("CHECKPOINT")
+        if lake.lake_of(con) is None:  # a lake's CHECKPOINT is its nightly maintenance
+            con.execute("CHECKPOINT")
         con.close()

@@ -19,6 +19,7 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from warehouse.store import insert_arrow
+from warehouse.transaction import transaction
 
 _SQL = Path(__file__).parent / "sql"
 CANDIDATES_SQL = (_SQL / "dedupe_candidates.sql").read_text()
@@ -59,36 +60,37 @@ def store_sketches(
     n_anchors = np.diff(anchor_offsets)
     live = np.flatnonzero(n_shingles > 0)
     id_arr = pa.array(ids, pa.string())
-    # Arrow arrays built from numpy buffers: no Python object per band or anchor
-    signature = pa.FixedSizeListArray.from_arrays(pa.array(signatures.reshape(-1)), num_perm)
-    insert_arrow(
-        con,
-        "core.dedupe_sketches",
-        {
-            "version_id": id_arr,
-            "n_shingles": pa.array(n_shingles.astype(np.int32)),
-            "n_anchors": pa.array(n_anchors.astype(np.int32)),
-            "signature": signature.cast(pa.list_(pa.uint32())),
-            "params": pa.array([params] * n, pa.string()),
-        },
-    )
-    insert_arrow(
-        con,
-        "core.lsh_bands",
-        {
-            "version_id": id_arr.take(pa.array(np.repeat(live, bands))),
-            "band": pa.array(np.tile(np.arange(bands, dtype=np.uint8), len(live))),
-            "key": pa.array(band_keys[live].reshape(-1)),
-        },
-    )
-    insert_arrow(
-        con,
-        "core.dedupe_anchors",
-        {
-            "version_id": id_arr.take(pa.array(np.repeat(np.arange(n), n_anchors))),
-            "key": pa.array(anchor_keys),
-        },
-    )
+    with transaction(con):
+        # Arrow arrays built from numpy buffers: no Python object per band or anchor
+        signature = pa.FixedSizeListArray.from_arrays(pa.array(signatures.reshape(-1)), num_perm)
+        insert_arrow(
+            con,
+            "core.dedupe_sketches",
+            {
+                "version_id": id_arr,
+                "n_shingles": pa.array(n_shingles.astype(np.int32)),
+                "n_anchors": pa.array(n_anchors.astype(np.int32)),
+                "signature": signature.cast(pa.list_(pa.uint32())),
+                "params": pa.array([params] * n, pa.string()),
+            },
+        )
+        insert_arrow(
+            con,
+            "core.lsh_bands",
+            {
+                "version_id": id_arr.take(pa.array(np.repeat(live, bands))),
+                "band": pa.array(np.tile(np.arange(bands, dtype=np.uint8), len(live))),
+                "key": pa.array(band_keys[live].reshape(-1)),
+            },
+        )
+        insert_arrow(
+            con,
+            "core.dedupe_anchors",
+            {
+                "version_id": id_arr.take(pa.array(np.repeat(np.arange(n), n_anchors))),
+                "key": pa.array(anchor_keys),
+            },
+        )
 
 
 def candidates(
@@ -143,9 +145,10 @@ def store_pairs(
     if not n:
         return 0
     found = pa.table({"version_a": cols["version_a"], "version_b": cols["version_b"]})  # noqa: F841
-    con.execute(FORGET_PAIRS_SQL)
     stamps = {"found_at": [now] * n, "run_id": [run_id] * n}
-    insert_arrow(con, "core.duplicate_pairs", {**cols, **stamps})
+    with transaction(con):
+        con.execute(FORGET_PAIRS_SQL)
+        insert_arrow(con, "core.duplicate_pairs", {**cols, **stamps})
     return n
 
 
@@ -184,7 +187,8 @@ def store_stories(
 ) -> None:
     """Replace the stories of `article_ids` with `stories` and their `members` (columns)."""
     arts = pa.table({"article_id": pa.array(list(set(article_ids)), pa.string())})  # noqa: F841
-    con.execute(DROP_STORIES_SQL)
     n = len(stories.get("story_id", []))
-    insert_arrow(con, "core.stories", {**stories, "updated_at": [now] * n})
-    insert_arrow(con, "core.story_members", members)
+    with transaction(con):
+        con.execute(DROP_STORIES_SQL)
+        insert_arrow(con, "core.stories", {**stories, "updated_at": [now] * n})
+        insert_arrow(con, "core.story_members", members)

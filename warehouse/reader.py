@@ -9,7 +9,11 @@ Two locks, each enough alone against writes:
    of another file; extensions are neither installed nor loaded; and the configuration is
    locked once the time zone is UTC, so `SET`, `RESET` and `PRAGMA x = y` fail. No directory
    is allowed: the warehouse is open before the lock, and allowing its folder would let
-   `ATTACH` reopen it for writing.
+   `ATTACH` reopen it for writing. A DuckLake is attached READ_ONLY, and its data folder is
+   the one directory allowed (DuckDB reads its Parquet files as a query needs them). The
+   sqlite extension a lake's catalog needs opens files itself, past this lock: on a lake,
+   `ATTACH` of a SQLite file (its catalog included) is kept out by the statement check
+   alone, and so is `COPY ... TO` its data folder.
 2. The statement (`check_read_only`). Only SELECT-like statements pass: SELECT, WITH, FROM,
    VALUES, TABLE, and what DuckDB turns into one (DESCRIBE, SHOW, SUMMARIZE, PRAGMA show_tables,
    table_info ...), and EXPLAIN [ANALYZE] of one. A SELECT may not call the table functions
@@ -34,6 +38,7 @@ from pathlib import Path
 import duckdb
 
 from pressdiff.errors import SetupError, UsageError
+from warehouse import lake
 from warehouse.connection import open_file
 
 # File access is turned off right after opening (`open_reader`), once the extensions the
@@ -75,11 +80,13 @@ def open_reader(path: str | Path, *, extensions: Sequence[Path] = ()) -> duckdb.
     `extensions` are extension files (paths from code, never from input, e.g. full-text
     search) loaded before file access is turned off and the configuration locked.
     """
-    con = open_file(Path(path), read_only=True, config=READER_CONFIG)
+    con = open_file(path, read_only=True, config=READER_CONFIG)
     locked = con.execute("SELECT current_setting('lock_configuration')").fetchone()[0]
     if not locked:  # a second reader in this process shares the first one's database
         for extension in extensions:
             con.execute(f"LOAD '{extension}'")
+        if lake.lake_of(con) is not None:  # a lake's reader reads its Parquet files, no other
+            con.execute("SET allowed_directories = [?]", [lake.data_path(path)])
         con.execute("SET enable_external_access = false")
         con.execute("SET GLOBAL TimeZone = 'UTC'")
         con.execute("SET lock_configuration = true")

@@ -1,14 +1,16 @@
 """The warehouse describes itself: its views and columns with their one-line descriptions.
 
 The descriptions are the `COMMENT ON` statements of `warehouse/views/zzz_descriptions.sql`,
-applied whenever the views are re-created. `document` renders all of them as Markdown: that
-text is `docs/warehouse.md`, and a test keeps the two equal.
+applied whenever the views are re-created. A DuckLake keeps no comments on a view's columns:
+its columns are described from the contract (the same view files, in memory). `document`
+renders all of them as Markdown: that text is `docs/warehouse.md`, and a test keeps the two equal.
 """
 
 from __future__ import annotations
 
 import duckdb
 
+from warehouse.lake import lake_of
 from warehouse.migrate import migrate
 from warehouse.sqlfiles import run
 
@@ -31,6 +33,8 @@ def views(con: duckdb.DuckDBPyConnection) -> list[tuple]:
 
 def columns(con: duckdb.DuckDBPyConnection, view: str) -> list[tuple]:
     """(column, type, description) for every column of `view`; empty when there is no such view."""
+    if lake_of(con) is not None:
+        con = contract()
     return run(con, "schema_columns", [view]).fetchall()
 
 

@@ -20,6 +20,8 @@ import pyarrow as pa
 from pressdiff import processes
 from warehouse import pending
 from warehouse.columns import Columns
+from warehouse.keys import KEYS
+from warehouse.lake import data_path, is_url
 from warehouse.records import Reject, StoreResult
 from warehouse.transaction import transaction
 
@@ -43,11 +45,15 @@ def moved(con: duckdb.DuckDBPyConnection, own: Mapping[str, str]) -> dict[str, s
 
 
 def insert_arrow(con: duckdb.DuckDBPyConnection, table: str, rows: dict[str, list]) -> None:
-    """Bulk-insert columns `rows` into `table` by column name."""
+    """Bulk-insert columns `rows` into `table` by column name; into a keyed table
+    (warehouse/keys.py), only the rows whose key is not stored yet."""
     if not rows or not next(iter(rows.values())):
         return
     batch = pa.table(rows)  # noqa: F841 - read by DuckDB's replacement scan
-    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM batch")
+    key = KEYS.get(table)
+    new = f"batch ANTI JOIN {table} USING ({', '.join(key)})" if key else "batch"
+    with transaction(con):
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {new}")
 
 
 def _str(values: list) -> pa.Array:
@@ -103,18 +109,19 @@ def start_run(
 ) -> None:
     """Record that a run started, and which process runs it (see abandon_dead_runs)."""
     owner = processes.me()
-    con.execute(
-        START_RUN_SQL,
-        {
-            "run_id": run_id,
-            "flow_run_id": flow_run_id,
-            "now": now,
-            "command": command,
-            "pid": owner.pid,
-            "host": owner.host,
-            "process_start": owner.start,
-        },
-    )
+    with transaction(con):
+        con.execute(
+            START_RUN_SQL,
+            {
+                "run_id": run_id,
+                "flow_run_id": flow_run_id,
+                "now": now,
+                "command": command,
+                "pid": owner.pid,
+                "host": owner.host,
+                "process_start": owner.start,
+            },
+        )
 
 
 def finish_run(
@@ -126,13 +133,17 @@ def finish_run(
 ) -> None:
     """Record how a run ended and what it counted (keys are core.runs count columns)."""
     sets = ", ".join(f"{k} = ?" for k in counts)  # keys come from code, never from input
-    con.execute(
-        f"UPDATE core.runs SET status = ?, finished_at = ?, {sets} WHERE run_id = ?",
-        [status, now, *counts.values(), run_id],
-    )
+    with transaction(con):
+        con.execute(
+            f"UPDATE core.runs SET status = ?, finished_at = ?, {sets} WHERE run_id = ?",
+            [status, now, *counts.values(), run_id],
+        )
 
 
 def snapshot_dir(db: str | Path) -> Path:
-    """Where raw fetched bodies of the warehouse `db` are kept."""
+    """Where raw fetched bodies of the warehouse `db` are kept: beside a local warehouse, in
+    the data folder of a PostgreSQL-catalog lake."""
+    if is_url(db):
+        return Path(data_path(db)) / "snapshots"
     p = Path(db)
     return p.with_name(p.name + ".snapshots")

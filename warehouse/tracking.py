@@ -18,6 +18,7 @@ import pyarrow as pa
 from pressdiff.errors import NotFoundError
 from warehouse.ids import stable_id
 from warehouse.store import insert_arrow
+from warehouse.transaction import transaction
 
 _SQL = Path(__file__).parent / "sql"
 _POLL_FAILURES = (_SQL / "poll_failures.sql").read_text()
@@ -75,23 +76,25 @@ def add_source(
     """Watch the canonical `uri` as `kind` (idempotent); returns the source and whether it
     is new."""
     source = Source(stable_id("source", uri), kind, uri)
-    exists = con.execute("SELECT 1 FROM core.sources WHERE uri = ?", [uri]).fetchone()
-    if exists:
-        con.execute(_UPDATE_SOURCE, {"kind": kind, "every": every, "uri": uri})
-    else:
-        values = {"source_id": source.source_id, "kind": kind, "uri": uri, "now": now}
-        con.execute(_INSERT_SOURCE, {**values, "every": every})
+    with transaction(con):
+        exists = con.execute("SELECT 1 FROM core.sources WHERE uri = ?", [uri]).fetchone()
+        if exists:
+            con.execute(_UPDATE_SOURCE, {"kind": kind, "every": every, "uri": uri})
+        else:
+            values = {"source_id": source.source_id, "kind": kind, "uri": uri, "now": now}
+            con.execute(_INSERT_SOURCE, {**values, "every": every})
     return source, not exists
 
 
 def remove_source(con: duckdb.DuckDBPyConnection, ref: str, uri: str) -> str:
     """Stop watching a source, given its id `ref` or its canonical `uri`; returns the URI."""
-    row = con.execute(
-        "SELECT source_id, uri FROM core.sources WHERE source_id = ? OR uri = ?", [ref, uri]
-    ).fetchone()
-    if row is None:
-        raise NotFoundError(f"{ref!r} is not on the watchlist; see 'pressdiff watch list'")
-    con.execute("DELETE FROM core.sources WHERE source_id = ?", [row[0]])
+    with transaction(con):
+        row = con.execute(
+            "SELECT source_id, uri FROM core.sources WHERE source_id = ? OR uri = ?", [ref, uri]
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"{ref!r} is not on the watchlist; see 'pressdiff watch list'")
+        con.execute("DELETE FROM core.sources WHERE source_id = ?", [row[0]])
     return row[1]
 
 
@@ -120,8 +123,17 @@ def polled(
             "fetched_uri": list(fetched_uris),  # as rejects name it
         }
     )
-    con.execute(_POLL_FAILURES, {"now": now})
-    con.execute(_POLL_SCHEDULE, {"now": now, "every": default_every})
+    with transaction(con):
+        failures = con.execute(_POLL_FAILURES, {"now": now}).fetchall()
+        con.execute(
+            "DELETE FROM core.poll_failures WHERE source_id IN (SELECT source_id FROM polled)"
+        )
+        insert_arrow(
+            con,
+            "core.poll_failures",
+            {"source_id": [r[0] for r in failures], "failures": [r[1] for r in failures]},
+        )
+        con.execute(_POLL_SCHEDULE, {"now": now, "every": default_every})
 
 
 def track(
@@ -145,9 +157,10 @@ def track(
             "next_check_at": [now] * n,
         }
     )
-    before = con.execute("SELECT count(*) FROM core.tracked").fetchone()[0]
-    con.execute(_TRACK)
-    return con.execute("SELECT count(*) FROM core.tracked").fetchone()[0] - before
+    with transaction(con):
+        before = con.execute("SELECT count(*) FROM core.tracked").fetchone()[0]
+        con.execute(_TRACK)
+        return con.execute("SELECT count(*) FROM core.tracked").fetchone()[0] - before
 
 
 def due_articles(con: duckdb.DuckDBPyConnection, now: datetime, force: bool) -> list[tuple]:
@@ -172,6 +185,7 @@ def reschedule(con: duckdb.DuckDBPyConnection, rows: list[dict], now: datetime) 
     """Write each visited article's new state and next check, and its revisits row."""
     if not rows:
         return
-    insert_arrow(con, "core.revisits", {k: [r[k] for r in rows] for k in REVISIT_COLUMNS})
     upd = pa.table({k: [r[k] for r in rows] for k in STATE_COLUMNS})  # noqa: F841
-    con.execute(_RESCHEDULE, {"now": now})
+    with transaction(con):
+        insert_arrow(con, "core.revisits", {k: [r[k] for r in rows] for k in REVISIT_COLUMNS})
+        con.execute(_RESCHEDULE, {"now": now})

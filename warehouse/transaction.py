@@ -1,4 +1,8 @@
-"""One transaction around a block of warehouse writes."""
+"""One transaction around a block of warehouse writes: on a DuckLake, inside its writer lock.
+
+Every write goes through `transaction`. On a lake the lock is taken before BEGIN, so the
+block reads (and decides from) every other writer's commits, and held to its COMMIT only:
+never across fetching, extraction or comparing, which happen outside these blocks."""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import duckdb
+
+from warehouse.lake import write_lock
 
 _open: set[int] = set()  # connections (by id) inside a transaction() block
 
@@ -19,13 +25,14 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     if id(con) in _open:
         yield con
         return
-    con.execute("BEGIN TRANSACTION")
-    _open.add(id(con))
-    try:
-        yield con
-    except BaseException:
+    with write_lock(con):
+        con.execute("BEGIN TRANSACTION")
+        _open.add(id(con))
+        try:
+            yield con
+        except BaseException:
+            _open.discard(id(con))
+            con.execute("ROLLBACK")
+            raise
         _open.discard(id(con))
-        con.execute("ROLLBACK")
-        raise
-    _open.discard(id(con))
-    con.execute("COMMIT")
+        con.execute("COMMIT")

@@ -43,9 +43,9 @@ KEEPALIVE = {"tcp_keepalives_idle": "30", "tcp_keepalives_interval": "10"}
 _held = threading.local()  # db -> depth, for this thread
 
 
-def is_url(db: str) -> bool:
+def is_url(db: str | Path) -> bool:
     """Whether `db` names a PostgreSQL catalog rather than a local path."""
-    return db.startswith(("postgresql://", "postgres://"))
+    return str(db).startswith(("postgresql://", "postgres://"))
 
 
 def shown(db: str) -> str:

@@ -86,8 +86,13 @@ def _prepare_demo_db(db: Path, fresh: str | None) -> None:
             f"{db} is not a demo warehouse ({what}); pressdiff demo leaves it alone: "
             f"give the demo another --db, or replace that file by naming it: --fresh {db}"
         )
-    for p in (db, db.with_name(db.name + ".wal")):
-        p.unlink(missing_ok=True)
+    from warehouse.lake import local_parts
+
+    for p in local_parts(db):  # the file, or a lake's catalog and data folder
+        if p.is_dir():
+            shutil.rmtree(p)
+        else:
+            p.unlink(missing_ok=True)
     shutil.rmtree(db.with_name(db.name + ".snapshots"), ignore_errors=True)
 
 

@@ -12,11 +12,10 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import httpx
 import pytest
 
-from tests.helpers import PARAS, ROOT, feed
+from tests.helpers import PARAS, ROOT, feed, open_db
 from tests.httpserver import Response, article, make_server
 
 NAMES = {"poll-watchlist-worker", "revisit-articles-worker", "nightly-maintenance-worker"}
@@ -146,7 +145,7 @@ def test_deploy_then_a_process_worker_runs_the_deployments(tmp_path, prefect_ser
         "poll-watchlist-worker": "COMPLETED",
         "nightly-maintenance-worker": "COMPLETED",
     }, runs
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_db(db) as con:
         assert con.execute("select count(*) from versions").fetchone() == (2,)
         assert con.execute("select status from runs").fetchall() == [("completed",)]
 

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from pressdiff.cli import main
-from tests.helpers import FAST, FERRY, STORIES, capture, fetch_run, query, run, write
+from tests.helpers import FAST, FERRY, STORIES, capture, fetch_run, open_db, query, run, write
 from tests.httpserver import LocalServer, Response, article
 from tests.httpserver import http_server as http_server  # the fixture
 
@@ -80,7 +79,7 @@ def test_the_same_change_in_many_articles_of_a_site_in_one_run_is_a_template_cha
 def _pretend_an_older_extractor(db: Path, url_part: str) -> None:
     """Make the stored version of `url_part` look as an older extractor left it: without
     its last sentence, so with another text hash and version id."""
-    with duckdb.connect(str(db)) as con:
+    with open_db(db, read_only=False) as con:
         vid, last = con.execute(
             """select v.version_id, max(s.sentence_no) from core.versions v
                join core.articles a using (article_id) join core.sentences s using (version_id)

@@ -16,14 +16,14 @@ import duckdb
 import httpx
 import pytest
 
-from tests.helpers import PARAS, ROOT, feed
+from tests.helpers import PARAS, ROOT, feed, open_db
 from tests.httpserver import Response, article, make_server
 
 
 def query(db: Path, sql: str) -> list[tuple] | None:
     """Rows, or None while a scheduled run holds the warehouse."""
     try:
-        with duckdb.connect(str(db), read_only=True) as con:
+        with open_db(db) as con:
             return con.execute(sql).fetchall()
     except duckdb.Error:
         return None

@@ -7,14 +7,13 @@ import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from flows.settings import Settings
 from flows.tick import tick
 from tasks.steps import watchlist
 from tasks.steps.schedule import tick_lock
-from tests.helpers import PARAS, feed
+from tests.helpers import PARAS, feed, open_db
 from tests.httpserver import Response, article, make_server
 from warehouse.connection import close_warehouse, warehouse
 
@@ -33,7 +32,7 @@ def run(db: Path, s: Settings | None = None, **kw):
 
 
 def rows(db: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_db(db) as con:
         return con.execute(sql).fetchall()
 
 

@@ -9,10 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from tests.helpers import ROOT
+from tests.helpers import ROOT, open_db
 
 ARTICLE = (
     "The harbour council voted on Monday to rebuild the old stone pier before winter. "
@@ -44,7 +43,7 @@ def fingerprint(path: Path) -> tuple[str, int]:
 
 
 def counts(db: Path) -> tuple:
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_db(db) as con:
         return con.execute(
             "select (select count(*) from articles), (select count(*) from versions), "
             "(select count(*) from runs), (select list(distinct command) from runs)"

@@ -12,10 +12,9 @@ import signal
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from tests.helpers import ROOT, Cli, corpus
+from tests.helpers import ROOT, Cli, corpus, open_db
 
 pytestmark = pytest.mark.corpus
 
@@ -62,7 +61,7 @@ def still_running(procs: dict[int, str]) -> list[int]:
 
 
 def rows(db: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_db(db) as con:
         return con.execute(sql).fetchall()
 
 

@@ -20,7 +20,7 @@ import pytest
 
 from pressdiff.cli import main
 from pressdiff.errors import SetupError, UsageError
-from tests.helpers import ROOT
+from tests.helpers import ROOT, open_db
 from warehouse.reader import check_read_only, open_reader
 
 URL = "https://wire.example/harbour-timetable"
@@ -51,7 +51,7 @@ def warehouse(tmp_path_factory, prefect) -> Path:
 
 
 def counts(db: Path) -> dict[str, int]:
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_db(db) as con:
         return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in COUNTED}
 
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 
-from tests.helpers import ROOT
+from tests.helpers import ROOT, duckdb_file_only
 
 EXAMPLES = ROOT / "examples" / "articles"
 
@@ -26,6 +26,7 @@ def start(db) -> subprocess.Popen:
     )
 
 
+@duckdb_file_only  # two ingests into one lake both run (tests/warehouse/test_lake.py)
 def test_a_second_ingest_while_the_first_starts_up_is_one_line_and_no_traceback(tmp_path):
     db = tmp_path / "w.duckdb"
     first = start(db)

@@ -9,10 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from tests.helpers import PARAS, ROOT, feed
+from tests.helpers import PARAS, ROOT, feed, open_db
 from tests.httpserver import Response, article, make_server
 
 
@@ -32,7 +31,7 @@ def pressdiff(*args: str, db: Path, env: dict | None = None) -> subprocess.Compl
 
 
 def sources(db: Path) -> list[tuple]:
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_db(db) as con:
         return con.execute("select uri, kind, poll_interval from sources order by uri").fetchall()
 
 

@@ -25,12 +25,12 @@ import zipfile
 from collections import Counter
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from tasks.inputs.discover import plan_inputs
 from tasks.inputs.read import printable
 from tasks.text.extract import process_refs
+from tests.helpers import open_db
 from warehouse.records import Article, Reject, Sighting
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -387,7 +387,7 @@ def test_one_ingest_over_the_catalogue_stores_or_rejects_everything(
     peak_mb = int(peak_kb) / 1024
     assert proc.returncode == 1, proc.stdout + stderr
     assert "Traceback" not in stderr and "WARNING" not in stderr, stderr
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_db(db) as con:
         rejects = con.execute("select source, reason, detail from rejects").fetchall()
         stored = con.execute("select source from versions").fetchall()
         status = con.execute("select status from runs").fetchall()

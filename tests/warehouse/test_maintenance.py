@@ -14,7 +14,7 @@ import pytest
 from flows.maintenance import maintain
 from tasks.steps.load import store_articles
 from tasks.text.extract import extract_document
-from tests.helpers import corpus, run
+from tests.helpers import corpus, duckdb_file_only, open_db, run
 from warehouse import maintenance
 from warehouse.connection import close_warehouse, connect
 from warehouse.records import Article, Document
@@ -28,6 +28,7 @@ def wal(db: Path) -> int:
     return path.stat().st_size if path.exists() else 0
 
 
+@duckdb_file_only
 def test_checkpoint_folds_the_write_ahead_log_into_the_file(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     with connect(db) as con:
@@ -35,7 +36,7 @@ def test_checkpoint_folds_the_write_ahead_log_into_the_file(tmp_path: Path) -> N
         assert wal(db) > 0
         maintenance.checkpoint(con)
         assert wal(db) == 0
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_db(db) as con:
         assert con.execute("SELECT count(*) FROM t").fetchone() == (1000,)
 
 
@@ -52,7 +53,7 @@ def from_the_corpora(tmp_path_factory: pytest.TempPathFactory, prefect) -> Path:
 def test_the_audits_find_nothing_in_a_warehouse_built_from_the_corpora(
     from_the_corpora: Path,
 ) -> None:
-    with duckdb.connect(str(from_the_corpora), read_only=True) as con:
+    with open_db(from_the_corpora) as con:
         con.execute("SET TimeZone = 'UTC'")
         # what the audits look at is there: revised articles, sentences, a story
         revised, stories, sentences = con.execute(

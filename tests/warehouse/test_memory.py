@@ -20,7 +20,7 @@ from flows.settings import Settings
 from tasks.steps.dedupe import find_stories
 from tasks.steps.load import store_batch
 from tasks.text.extract import process_refs
-from tests.helpers import ROOT
+from tests.helpers import ROOT, open_db
 from warehouse import dedupe
 from warehouse.connection import close_warehouse
 from warehouse.records import InputRef
@@ -76,7 +76,7 @@ def test_candidates_are_read_outside_the_write_transaction(tmp_path, monkeypatch
     finally:
         close_warehouse(db)
     assert len(republished) >= 10  # one generated text in ten is a near-duplicate
-    with duckdb.connect(db, read_only=True) as con:
+    with open_db(db) as con:
         assert con.execute("SELECT count(*) FROM core.pending_work").fetchone() == (
             len(republished),  # owed until compared
         )

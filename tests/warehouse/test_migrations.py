@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from pressdiff.errors import SetupError, WarehouseLockedError
+from tests.helpers import duckdb_file_only
 from warehouse import migrate as migrations
 from warehouse.connection import connect
 from warehouse.migrate import applied, available, migrate, pending
@@ -431,6 +432,7 @@ def test_history_macro(two_versions: duckdb.DuckDBPyConnection) -> None:
 # ---------------------------------------------------------------- opening the file
 
 
+@duckdb_file_only
 def test_a_second_process_holding_the_file_is_named(tmp_path: Path) -> None:
     path = tmp_path / "held.duckdb"
     connect(path).close()
@@ -464,6 +466,7 @@ def test_a_second_process_holding_the_file_is_named(tmp_path: Path) -> None:
     connect(path).close()  # free again once the holder is gone
 
 
+@duckdb_file_only
 def test_a_writer_waits_for_a_reader_that_lets_go(tmp_path: Path) -> None:
     """A web page or a short query holds the file for a moment: a writer opening it then
     waits (up to LOCK_WAIT) instead of failing."""

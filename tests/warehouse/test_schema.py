@@ -9,7 +9,7 @@ import sys
 
 import duckdb
 
-from tests.helpers import ROOT
+from tests.helpers import ROOT, duckdb_file_only
 from warehouse import schema
 from warehouse.connection import connect
 
@@ -26,6 +26,7 @@ def test_every_view_and_column_has_a_description():
         assert not blank, f"{view}: columns without a description: {blank}"
 
 
+@duckdb_file_only
 def test_descriptions_survive_reopening_a_warehouse_file(tmp_path):
     path = tmp_path / "w.duckdb"
     connect(path).close()

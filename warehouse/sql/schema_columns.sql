@@ -6,5 +6,7 @@ select
 from duckdb_columns() c
 join duckdb_views() v
   on c.table_name = v.view_name and c.schema_name = v.schema_name
-where not v.internal and v.schema_name = 'main' and v.view_name = ?
+ and c.database_name = v.database_name
+where not v.internal and v.schema_name = 'main' and v.database_name = current_database()
+  and v.view_name = ?
 order by c.column_index
