@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import string
 import sys
 import tempfile
 import time
@@ -51,7 +50,9 @@ from bench.reference_dedupe import without_site_boilerplate  # noqa: E402
 from bench.republish import (  # noqa: E402
     allsides_articles,
     benchmark_bodies,
+    cipher,
     fundus_bodies,
+    mostly_ascii,
     republish,
     trafilatura_bodies,
 )
@@ -296,23 +297,6 @@ def report_false_positives(pairs: list, corpus: Corpus) -> None:
 
 
 # -- part 2 --------------------------------------------------------------------------------
-
-
-def cipher(rng: random.Random) -> dict[int, int]:
-    """A random substitution of the ASCII letters and digits."""
-    table = {}
-    for alphabet in (string.ascii_lowercase, string.digits):
-        shuffled = list(alphabet)
-        rng.shuffle(shuffled)
-        table |= dict(zip(alphabet, shuffled, strict=True))
-    table |= {k.upper(): v.upper() for k, v in table.items() if k.isalpha()}
-    return str.maketrans(table)
-
-
-def mostly_ascii(text: str) -> bool:
-    """Whether a cipher of ASCII letters makes `text` a different text (not Cyrillic, CJK)."""
-    letters = [c for c in text if c.isalpha()]
-    return sum(c.isascii() for c in letters) >= 0.98 * max(len(letters), 1)
 
 
 def sentence_norms(text: str) -> list[str]:

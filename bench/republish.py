@@ -19,6 +19,7 @@ import hashlib
 import json
 import random
 import re
+import string
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -257,3 +258,20 @@ def allsides_articles(root: Path) -> Iterator[EventArticle]:
                         item.get("newsTitle", ""),
                         text,
                     )
+
+
+def mostly_ascii(text: str) -> bool:
+    """Whether a substitution of ASCII letters makes `text` another text (not Cyrillic, CJK)."""
+    letters = [c for c in text if c.isalpha()]
+    return sum(c.isascii() for c in letters) >= 0.98 * max(len(letters), 1)
+
+
+def cipher(rng: random.Random) -> dict[int, int]:
+    """A random substitution of the ASCII letters and digits (case kept)."""
+    table = {}
+    for alphabet in (string.ascii_lowercase, string.digits):
+        shuffled = list(alphabet)
+        rng.shuffle(shuffled)
+        table |= dict(zip(alphabet, shuffled, strict=True))
+    table |= {k.upper(): v.upper() for k, v in table.items() if k.isalpha()}
+    return str.maketrans(table)

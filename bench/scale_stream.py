@@ -28,13 +28,12 @@ import heapq
 import json
 import random
 import re
-import string
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bench.republish import republish, sentences
+from bench.republish import cipher, mostly_ascii, republish, sentences
 
 _OUTLETS = (
     "meridian-wire coastal-courier island-gazette harbour-times daily-post north-star "
@@ -95,12 +94,6 @@ def _extract(page: Path) -> dict | None:
     return {"title": found.title, "paragraphs": paragraphs}
 
 
-def mostly_ascii(text: str) -> bool:
-    """Whether a substitution of ASCII letters makes `text` another text (not Cyrillic, CJK)."""
-    letters = [c for c in text if c.isalpha()]
-    return sum(c.isascii() for c in letters) >= 0.98 * max(len(letters), 1)
-
-
 def source_texts(corpora: Path, cache: Path, limit: int | None = None) -> list[Source]:
     """The corpora's pages (the first `limit`) as pressdiff extracts them, cached in `cache`:
     the ones of mostly ASCII letters with a title and at least 4 paragraphs and 120 words."""
@@ -124,17 +117,6 @@ def source_texts(corpora: Path, cache: Path, limit: int | None = None) -> list[S
 
 
 # -- edits --------------------------------------------------------------------------------
-
-
-def cipher(rng: random.Random) -> dict[int, int]:
-    """A random substitution of the ASCII letters and digits (case kept)."""
-    table = {}
-    for alphabet in (string.ascii_lowercase, string.digits):
-        shuffled = list(alphabet)
-        rng.shuffle(shuffled)
-        table |= dict(zip(alphabet, shuffled, strict=True))
-    table |= {k.upper(): v.upper() for k, v in table.items() if k.isalpha()}
-    return str.maketrans(table)
 
 
 def _split(paragraphs: tuple[str, ...]) -> list[list[str]]:
