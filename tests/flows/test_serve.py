@@ -16,6 +16,7 @@ import duckdb
 import httpx
 import pytest
 
+from pressdiff.errors import WarehouseLockedError
 from tests.helpers import PARAS, ROOT, feed, open_db
 from tests.httpserver import Response, article, make_server
 
@@ -25,7 +26,7 @@ def query(db: Path, sql: str) -> list[tuple] | None:
     try:
         with open_db(db) as con:
             return con.execute(sql).fetchall()
-    except duckdb.Error:
+    except (duckdb.Error, WarehouseLockedError):
         return None
 
 
