@@ -10,13 +10,17 @@ WITH w AS (
 ws AS (
     SELECT w.version_id, w.site, s.sentence_no, s.norm, s.sentence_hash
     FROM w JOIN core.sentences s USING (version_id)),
+sites AS (SELECT DISTINCT site FROM w WHERE site IS NOT NULL),
+candidates AS (SELECT DISTINCT site, sentence_hash FROM ws WHERE site IS NOT NULL),
 boilerplate AS (
-    SELECT q.site, q.sentence_hash
-    FROM (SELECT DISTINCT site, sentence_hash FROM ws WHERE site IS NOT NULL) q
-    JOIN core.sentences s USING (sentence_hash)
+    -- semi-joins keep or drop each stored sentence, never multiply it
+    SELECT a.site, s.sentence_hash
+    FROM core.sentences s
     JOIN core.versions v USING (version_id)
-    JOIN core.articles a ON a.article_id = v.article_id AND a.site = q.site
-    GROUP BY q.site, q.sentence_hash
+    JOIN core.articles a USING (article_id)
+    SEMI JOIN sites USING (site)
+    SEMI JOIN candidates c ON c.site = a.site AND c.sentence_hash = s.sentence_hash
+    GROUP BY a.site, s.sentence_hash
     HAVING count(DISTINCT a.article_id) >= $min_articles)
 SELECT w.version_id, w.article_id, w.site, w.published_at,
        coalesce(string_agg(ws.norm, ' ' ORDER BY ws.sentence_no)
