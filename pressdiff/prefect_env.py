@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import functools
 import importlib.util
 import os
 import sys
@@ -69,7 +68,9 @@ def start_server_early() -> Callable[[], None] | None:
         from prefect.server.api.server import SubprocessASGIServer
 
         with contextlib.suppress(Exception):  # the flow call starts it, and reports failures
-            SubprocessASGIServer().start()
+            timeout = prefect_server.startup_timeout()
+            with prefect_server.lock_start(start_lock(), timeout):  # until it answers
+                SubprocessASGIServer().start()
 
     thread = threading.Thread(target=boot, name="prefect-server-boot", daemon=True)
     thread.start()
@@ -85,7 +86,8 @@ def _has_profiles() -> bool:
 
 def _spawn_server() -> Callable[[], None]:
     """Start the server process as prefect.server.api.server.SubprocessASGIServer does;
-    returns what waits until it answers."""
+    returns what waits until it answers. When another process beside us is starting a
+    server on the same Prefect home (start_lock), ours starts once that one answers."""
     port = prefect_server.free_port()
     spec = importlib.util.find_spec("prefect")
     app_dir = Path(next(iter(spec.submodule_search_locations))).parent if spec else Path()
@@ -116,8 +118,36 @@ def _spawn_server() -> Callable[[], None]:
     ]
     log = home / f"server-{os.getpid()}.log"  # kept only when the server fails
     log.unlink(missing_ok=True)
+    os.environ["PREFECT_API_URL"] = prefect_server.api_url(port)
+    lock = prefect_server.try_lock(start_lock())
+    server = _start(command, port, env, log) if lock else None
+
+    def wait() -> None:
+        nonlocal lock, server
+        timeout = prefect_server.startup_timeout()
+        try:
+            if server is None:  # another process beside us is starting its server
+                lock = prefect_server.lock_start(start_lock(), timeout)
+                server = _start(command, port, env, log)
+            server.wait_healthy(timeout)
+        finally:
+            if lock:
+                lock.close()
+
+    return wait
+
+
+def start_lock() -> Path:
+    """The lock held while a server on Prefect's home starts (see pressdiff.prefect_server):
+    pressdiff processes beside one warehouse, or beside warehouses in one folder, share it."""
+    return Path(os.environ.get("PREFECT_HOME", ".")).expanduser() / "server-start.lock"
+
+
+def _start(
+    command: list[str], port: int, env: dict[str, str], log: Path
+) -> prefect_server.LocalServer:
+    """Start the server process, stopped when this process exits or is killed."""
     server = prefect_server.start(command, port, env, log)
     atexit.register(server.stop, forget_log=True)
     stopping.on_exit_now(server.proc.kill)
-    os.environ["PREFECT_API_URL"] = server.api
-    return functools.partial(server.wait_healthy, prefect_server.startup_timeout())
+    return server

@@ -1,6 +1,11 @@
 """A local Prefect server process: started on a free loopback port, waited for until its
 API answers /health, and stopped with its whole process group.
 
+Two servers must not start at once on one Prefect home: the first to start creates the
+tables of its SQLite database, and the second, migrating it at the same moment, fails with
+"table ... already exists" (uvicorn's exit code 3). `try_lock`/`lock_start` take the home's
+start lock, held until the server answers (its migrations done).
+
 Both ways pressdiff runs a server use this: the temporary API of a command's flow run
 (pressdiff.prefect_env, uvicorn without the UI) and `pressdiff serve`'s server with its UI
 (pressdiff.serve). The server runs in a session of its own, out of the terminal's Ctrl-C:
@@ -9,6 +14,7 @@ the command stops it, last.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import socket
@@ -17,6 +23,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 from urllib.parse import urlsplit
 
 from pressdiff import stopping
@@ -121,3 +128,32 @@ def start(command: list[str], port: int, env: dict[str, str], log: Path) -> Loca
             start_new_session=True,
         )
     return LocalServer(proc, api_url(port), log)
+
+
+def try_lock(path: Path) -> IO | None:
+    """Take the exclusive lock on `path` (flock) if it is free now; the open file holds it
+    (closing it, or this process ending, releases it). None when another process holds it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    held = path.open("a")
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        held.close()
+        return None
+    return held
+
+
+def lock_start(path: Path, timeout: float) -> IO:
+    """Wait for the exclusive lock on `path` (see try_lock); a SetupError after `timeout`
+    seconds, Interrupted when this process is asked to stop (pressdiff.stopping)."""
+    deadline = time.monotonic() + timeout
+    while (held := try_lock(path)) is None:
+        if stopping.requested():
+            raise Interrupted()
+        if time.monotonic() > deadline:
+            raise SetupError(
+                f"another process has been starting Prefect's local server for more than "
+                f"{timeout:.0f} s ({path}; PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS)"
+            )
+        time.sleep(POLL)
+    return held
