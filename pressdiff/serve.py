@@ -58,14 +58,21 @@ def server_env(port: int) -> dict[str, str]:
 
 def start_server(port: int, log: Path) -> prefect_server.LocalServer:
     """Start `prefect server start` (API and UI) on 127.0.0.1:`port`; returns once it answers."""
+    from pressdiff.prefect_env import start_lock
+
     command = [sys.executable, "-m", "prefect", "server", "start"]
     command += ["--host", prefect_server.LOOPBACK, "--port", str(port)]
-    server = prefect_server.start(command, port, server_env(port), log)
+    # one server at a time sets up the database of Prefect's home (an ingest may be starting)
+    held = prefect_server.lock_start(start_lock(), prefect_server.startup_timeout())
     try:
-        server.wait_healthy(prefect_server.startup_timeout())
-    except BaseException:  # a failed start, or Ctrl-C / SIGTERM while it starts
-        server.stop(STOP_SERVER)
-        raise
+        server = prefect_server.start(command, port, server_env(port), log)
+        try:
+            server.wait_healthy(prefect_server.startup_timeout())
+        except BaseException:  # a failed start, or Ctrl-C / SIGTERM while it starts
+            server.stop(STOP_SERVER)
+            raise
+    finally:
+        held.close()
     return server
 
 
