@@ -33,7 +33,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import duckdb
@@ -76,17 +76,27 @@ DENIED_FUNCTIONS = frozenset(
 _NAME = re.compile(rb'"((?:[^"]|"")*)"|([A-Za-z_\x80-\xff][\w$\x80-\xff]*)')
 
 
-def open_reader(path: str | Path, *, extensions: Sequence[Path] = ()) -> duckdb.DuckDBPyConnection:
+def open_reader(
+    path: str | Path,
+    *,
+    extensions: Sequence[Path] = (),
+    attach: Mapping[str, Path] | None = None,
+) -> duckdb.DuckDBPyConnection:
     """A locked-down read-only connection to the warehouse at `path` (views and macros work).
 
     `extensions` are extension files (paths from code, never from input, e.g. full-text
-    search) loaded before file access is turned off and the configuration locked.
+    search) loaded before file access is turned off and the configuration locked; `attach`
+    names DuckDB files (from code too, e.g. a lake's search index) attached read-only then,
+    each that exists.
     """
     con = open_file(path, read_only=True, config=READER_CONFIG)
     locked = con.execute("SELECT current_setting('lock_configuration')").fetchone()[0]
     if not locked:  # a second reader in this process shares the first one's database
         for extension in extensions:
             con.execute(f"LOAD '{extension}'")
+        for name, file in (attach or {}).items():
+            if file.exists():
+                con.execute(f"ATTACH '{file}' AS {name} (READ_ONLY)")
         if lake.lake_of(con) is not None:  # a lake's reader reads its Parquet files, no other
             con.execute("SET allowed_directories = [?]", [lake.data_path(path)])
         con.execute("SET enable_external_access = false")
