@@ -198,10 +198,18 @@ def _prepare_catalog(db: str | Path) -> None:
 
 def local_parts(db: str | Path) -> list[Path]:
     """Every file and folder a local warehouse `db` is made of besides its snapshots: the
-    file, its write-ahead log, and a lake's data folder, catalog journal and lock file."""
+    file, its write-ahead log, and a lake's data folder, catalog journal, lock file and
+    full-text index."""
     p = Path(db)
-    names = [".wal", ".files", "-wal", "-shm", "-journal", ".lock", ".tmp"]
+    names = [".wal", ".files", "-wal", "-shm", "-journal", ".lock", ".tmp", ".search"]
     return [p, *(p.with_name(p.name + n) for n in names)]
+
+
+def search_index_path(db: str | Path) -> Path | None:
+    """The DuckDB file holding the full-text index of the local lake `db` (derived data the
+    lake's format cannot hold: fts's tables and macros), beside its catalog; None for a
+    PostgreSQL catalog, which has no local folder of its own."""
+    return None if is_url(db) else Path(db).with_name(Path(db).name + ".search")
 
 
 def lake_of(con: duckdb.DuckDBPyConnection) -> str | None:

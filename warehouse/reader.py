@@ -11,9 +11,10 @@ Two locks, each enough alone against writes:
    is allowed: the warehouse is open before the lock, and allowing its folder would let
    `ATTACH` reopen it for writing. A DuckLake is attached READ_ONLY, and its data folder is
    the one directory allowed (DuckDB reads its Parquet files as a query needs them). The
-   sqlite extension a lake's catalog needs opens files itself, past this lock: on a lake,
-   `ATTACH` of a SQLite file (its catalog included) is kept out by the statement check
-   alone, and so is `COPY ... TO` its data folder.
+   sqlite extension a lake's catalog needs opens files itself, past external access, so a
+   lake's reader is a `LakeReader`: it refuses `ATTACH` and the sqlite extension's
+   functions before DuckDB sees them, and its cursors read the lake too (`USE` is not
+   inherited). `COPY ... TO` the data folder is kept out by the statement check alone.
 2. The statement (`check_read_only`). Only SELECT-like statements pass: SELECT, WITH, FROM,
    VALUES, TABLE, and what DuckDB turns into one (DESCRIBE, SHOW, SUMMARIZE, PRAGMA show_tables,
    table_info ...), and EXPLAIN [ANALYZE] of one. A SELECT may not call the table functions
@@ -32,7 +33,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import duckdb
@@ -68,29 +69,100 @@ DENIED_FUNCTIONS = frozenset(
         "force_checkpoint",
         "query",
         "json_execute_serialized_sql",
+        *("sqlite_attach", "sqlite_query", "sqlite_scan"),  # open any SQLite file
     }
 )
 
 _NAME = re.compile(rb'"((?:[^"]|"")*)"|([A-Za-z_\x80-\xff][\w$\x80-\xff]*)')
 
 
-def open_reader(path: str | Path, *, extensions: Sequence[Path] = ()) -> duckdb.DuckDBPyConnection:
+def open_reader(
+    path: str | Path,
+    *,
+    extensions: Sequence[Path] = (),
+    attach: Mapping[str, Path] | None = None,
+) -> duckdb.DuckDBPyConnection:
     """A locked-down read-only connection to the warehouse at `path` (views and macros work).
 
     `extensions` are extension files (paths from code, never from input, e.g. full-text
-    search) loaded before file access is turned off and the configuration locked.
+    search) loaded before file access is turned off and the configuration locked; `attach`
+    names DuckDB files (from code too, e.g. a lake's search index) attached read-only then,
+    each that exists.
     """
     con = open_file(path, read_only=True, config=READER_CONFIG)
     locked = con.execute("SELECT current_setting('lock_configuration')").fetchone()[0]
     if not locked:  # a second reader in this process shares the first one's database
         for extension in extensions:
             con.execute(f"LOAD '{extension}'")
+        for name, file in (attach or {}).items():
+            if file.exists():
+                con.execute(f"ATTACH '{file}' AS {name} (READ_ONLY)")
         if lake.lake_of(con) is not None:  # a lake's reader reads its Parquet files, no other
             con.execute("SET allowed_directories = [?]", [lake.data_path(path)])
         con.execute("SET enable_external_access = false")
         con.execute("SET GLOBAL TimeZone = 'UTC'")
         con.execute("SET lock_configuration = true")
+    if lake.lake_of(con) is not None:
+        return LakeReader(con)
     return con
+
+
+class LakeReader:
+    """A lake's reader connection: a DuckDB connection that refuses what opens a SQLite file
+    (ATTACH, sqlite_scan, sqlite_query, sqlite_attach: the sqlite extension opens files
+    without asking DuckDB, so external access off does not stop it), and whose cursors read
+    the lake as the connection does."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._con = con
+
+    def __getattr__(self, name: str):
+        return getattr(self._con, name)
+
+    def __enter__(self) -> LakeReader:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._con.close()
+
+    def execute(self, query, parameters=None) -> LakeReader:
+        _refuse_files(query)
+        self._con.execute(query, parameters)
+        return self
+
+    def executemany(self, query, parameters=None) -> LakeReader:
+        _refuse_files(query)
+        self._con.executemany(query, parameters)
+        return self
+
+    def sql(self, query, **kwargs):
+        _refuse_files(query)
+        return self._con.sql(query, **kwargs)
+
+    query = sql
+
+    def cursor(self) -> LakeReader:
+        cursor = self._con.cursor()
+        cursor.execute(f"USE {lake.CATALOG}")  # a cursor starts in the in-memory database
+        return LakeReader(cursor)
+
+
+_SQLITE_FUNCTIONS = frozenset({"sqlite_attach", "sqlite_query", "sqlite_scan"})
+
+
+def _refuse_files(query: str | duckdb.Statement) -> None:
+    """A PermissionException if `query` attaches a database or calls a sqlite function."""
+    try:
+        statements = [query] if isinstance(query, duckdb.Statement) else _parse(query)
+    except duckdb.Error:
+        return  # running it raises DuckDB's own error
+    for statement in statements:
+        if statement.type == duckdb.StatementType.ATTACH:
+            raise duckdb.PermissionException("a reader may not attach a database")
+        raw, tokens = statement.query.encode(), duckdb.tokenize(statement.query)
+        for i in range(len(tokens)):
+            if _word(raw, tokens, i) in _SQLITE_FUNCTIONS:
+                raise duckdb.PermissionException("a reader may not open a SQLite file")
 
 
 def check_read_only(sql_text: str) -> list[duckdb.Statement]:

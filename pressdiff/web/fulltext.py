@@ -6,6 +6,12 @@ it, and `pressdiff web` / `pressdiff search` rebuild it before they start readin
 is missing or has fewer versions than the warehouse (if no other process holds the file;
 otherwise they read it as it is and say how far behind it is). Readers only query it.
 
+A lake cannot hold the index (no macros of fts's kind, no NULL-typed columns), so a local
+lake's index is a DuckDB file beside its catalog (`lake.search_index_path`), built from a
+snapshot of the lake into a new file that then replaces the old one (readers keep the file
+they opened; no writer lock is taken), and attached read-only by the web reader as
+INDEX_CATALOG. A PostgreSQL-catalog lake has no index yet.
+
 The extension comes from the `duckdb-extension-fts` wheel and is LOADed from its path:
 nothing is downloaded. Queries match every word (`conjunctive`), stemmed (Porter,
 English), with no stopwords: a query of common words still means all of them.
@@ -14,8 +20,11 @@ English), with no stopwords: a query of common words still means all of them.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,10 +32,13 @@ import duckdb
 
 from pressdiff.errors import SetupError
 from pressdiff.web import queries
+from warehouse import lake
 
 MAX_QUERY = 200  # characters
 FORMAT = 2  # search.meta.format of an index this code can read (web_search_index.sql)
 _WORD = re.compile(r"\w+", re.UNICODE)
+INDEX_CATALOG = "pd_search"  # what a lake's index file is attached as
+_INDEXED = ("articles", "versions")  # the core tables search_index.sql reads
 
 
 @functools.cache
@@ -70,11 +82,31 @@ def state(con: duckdb.DuckDBPyConnection) -> IndexState:
     """How many versions the index holds, and how many the warehouse has."""
     n_versions = con.execute("SELECT count(*) FROM core.versions").fetchone()[0]
     try:
-        row = con.execute("SELECT n_versions FROM search.meta WHERE format = ?", [FORMAT])
-        n_indexed = (row.fetchone() or [None])[0]
+        with _in_index(con):
+            row = con.execute("SELECT n_versions FROM search.meta WHERE format = ?", [FORMAT])
+            n_indexed = (row.fetchone() or [None])[0]
     except duckdb.Error:  # no index, or one of an older shape: rebuild
         n_indexed = None
     return IndexState(n_indexed, n_versions)
+
+
+def index_file(db: str | Path) -> Path | None:
+    """The file of a lake's index (None for a DuckDB file, which holds its own)."""
+    return lake.search_index_path(db) if lake.is_lake(db) else None
+
+
+@contextmanager
+def _in_index(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """The block's queries name `search.x` of a lake's index file, when `con` has one."""
+    found = con.execute("SELECT 1 FROM duckdb_databases() WHERE database_name = ?", [INDEX_CATALOG])
+    if found.fetchone() is None:
+        yield
+        return
+    con.execute(f"USE {INDEX_CATALOG}")
+    try:
+        yield
+    finally:
+        con.execute(f"USE {lake.CATALOG}")
 
 
 def build(con: duckdb.DuckDBPyConnection) -> float:
@@ -94,8 +126,10 @@ def refresh(db: str | Path, *, force: bool = False) -> tuple[IndexState, float |
     from pressdiff.errors import WarehouseLockedError
     from warehouse.connection import connect
 
-    if not Path(db).exists():  # a reader's message; never create a warehouse here
+    if not lake.is_url(db) and not Path(db).exists():  # never create a warehouse here
         raise SetupError(f"no warehouse at {db}: run 'pressdiff ingest' or 'pressdiff demo' first")
+    if lake.is_lake(db):
+        return _refresh_lake(db, force=force)
     try:
         con = connect(db)
     except WarehouseLockedError:
@@ -109,6 +143,49 @@ def refresh(db: str | Path, *, force: bool = False) -> tuple[IndexState, float |
         took = build(con)
         con.execute("CHECKPOINT")
         return state(con), took
+    finally:
+        con.close()
+
+
+def _refresh_lake(db: str | Path, *, force: bool) -> tuple[IndexState, float | None]:
+    """`refresh` of a lake: the index built into a new file beside the catalog, which then
+    replaces the old one."""
+    from pressdiff.web.reader import reading
+
+    index = lake.search_index_path(db)
+    if index is None:
+        raise SetupError(
+            f"full-text search of {db} is not available: a PostgreSQL warehouse has no "
+            "search index yet (a local lake or a DuckDB file has)"
+        )
+    if not force:
+        with reading(db) as ro:
+            if state(ro).fresh:
+                return state(ro), None
+    part = index.with_name(f"{index.name}.{os.getpid()}.part")
+    try:
+        took = _build_into(db, part)
+        os.replace(part, index)
+    finally:
+        with suppress(FileNotFoundError):
+            part.unlink()
+    with reading(db) as ro:
+        return state(ro), took
+
+
+def _build_into(db: str | Path, file: Path) -> float:
+    """Build the index of the lake `db` into the new DuckDB file `file`: search_index.sql
+    reads `core.x`, here views of the lake's tables, dropped once the index is built."""
+    con = lake.open_lake(db, read_only=True)
+    try:
+        con.execute(f"ATTACH '{file}' AS {INDEX_CATALOG}")  # a path from code
+        con.execute(f"USE {INDEX_CATALOG}")
+        con.execute("CREATE SCHEMA core")
+        for table in _INDEXED:
+            con.execute(f"CREATE VIEW core.{table} AS FROM {lake.CATALOG}.core.{table}")
+        took = build(con)
+        con.execute("DROP SCHEMA core CASCADE")
+        return took
     finally:
         con.close()
 
@@ -129,7 +206,8 @@ def search(
     if state(con).n_indexed is None:
         return []
     load_fts(con)  # only the pages that search pay for it
-    return queries.rows(con, "search", q=words, gone=gone, limit=limit)
+    with _in_index(con):
+        return queries.rows(con, "search", q=words, gone=gone, limit=limit)
 
 
 def _stem(word: str) -> str:

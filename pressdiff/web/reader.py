@@ -12,14 +12,17 @@ from pathlib import Path
 
 import duckdb
 
-from pressdiff.web.fulltext import extension_path
+from pressdiff.web.fulltext import INDEX_CATALOG, extension_path, index_file
 from warehouse import reader
 
 
 def open_reader(path: str | Path) -> duckdb.DuckDBPyConnection:
-    """A locked-down read-only connection to the warehouse at `path`, with full-text search:
-    no statement can write, attach, load or reach a file (see warehouse/reader.py)."""
-    return reader.open_reader(path, extensions=[extension_path()])
+    """A locked-down read-only connection to the warehouse at `path`, with full-text search
+    (a lake's index attached from its own file): no statement can write, attach, load or
+    reach a file (see warehouse/reader.py)."""
+    index = index_file(path)
+    attach = {INDEX_CATALOG: index} if index is not None else {}
+    return reader.open_reader(path, extensions=[extension_path()], attach=attach)
 
 
 @contextmanager

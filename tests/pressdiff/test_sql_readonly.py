@@ -243,6 +243,8 @@ def test_each_lock_holds_alone(warehouse, tmp_path):
         f"SELECT * FROM read_text('{warehouse.parent}/*')",
         f"ATTACH '{tmp_path / 'x.duckdb'}' AS n2 (READ_WRITE)",
         f"ATTACH '{warehouse}' AS w2 (READ_WRITE)",
+        f"ATTACH 'sqlite:{tmp_path / 'x.sqlite'}' AS n3 (READ_WRITE)",
+        f"FROM sqlite_query('{warehouse}', 'DELETE FROM ducklake_snapshot')",
         "SET TimeZone = 'Asia/Tokyo'",
         "SET enable_external_access = true",
         "SET lock_configuration = false",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from pressdiff.web import fulltext
@@ -66,7 +67,8 @@ def test_refresh_builds_once_then_again_when_behind(db: Path) -> None:
 
 def test_an_index_of_an_older_shape_is_rebuilt(db: Path) -> None:
     fulltext.refresh(db)
-    con = connect(db)
+    index = fulltext.index_file(db)  # a lake's index is a DuckDB file of its own
+    con = duckdb.connect(str(index)) if index is not None else connect(db)
     con.execute("CREATE OR REPLACE TABLE search.meta AS SELECT 3::bigint AS n_versions")
     con.close()
     with reading(db) as con:
