@@ -272,3 +272,18 @@ def _bar(line: str) -> bool:
     from pressdiff.commands.runs import STAGES
 
     return any(re.match(f"^{label}{shape}", line) for label in STAGES.values())
+
+
+def start_ingest(db, **env: str) -> subprocess.Popen:
+    """`pressdiff ingest examples/articles --db DB` as a background process with its own
+    Prefect server (no PREFECT_API_URL/PREFECT_HOME of this session), `env` added."""
+    clean = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "PREFECT_HOME")}
+    examples = str(ROOT / "examples" / "articles")
+    return subprocess.Popen(
+        [sys.executable, "-m", "pressdiff.cli", "ingest", examples, "--db", str(db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**clean, **env},
+    )

@@ -7,34 +7,16 @@ exited 2 with "Prefect's local server did not start". Real processes, through th
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
-from tests.helpers import ROOT
-
-EXAMPLES = ROOT / "examples" / "articles"
-
-
-def ingest(db, warehouse_format: str) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "PREFECT_HOME")}
-    env["PRESSDIFF_WAREHOUSE_FORMAT"] = warehouse_format
-    return subprocess.Popen(
-        [sys.executable, "-m", "pressdiff.cli", "ingest", str(EXAMPLES), "--db", str(db)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env=env,
-    )
+from tests.helpers import start_ingest
 
 
 def race(first_db, second_db, warehouse_format: str) -> None:
     """Start both ingests together (a fresh Prefect home each time: its first migration is
     where they collided); both must exit 0 with nothing but blank lines on stderr."""
-    pair = [ingest(first_db, warehouse_format), ingest(second_db, warehouse_format)]
+    fmt = {"PRESSDIFF_WAREHOUSE_FORMAT": warehouse_format}
+    pair = [start_ingest(first_db, **fmt), start_ingest(second_db, **fmt)]
     results = [(p.pid, *p.communicate(timeout=600), p.returncode) for p in pair]
     assert [(pid, err.strip(), code) for pid, _, err, code in results] == [
         (pair[0].pid, "", 0),

@@ -3,38 +3,21 @@ the first finishes undisturbed. Through the real CLI, as subprocesses."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import time
 
-from tests.helpers import ROOT, duckdb_file_only
-
-EXAMPLES = ROOT / "examples" / "articles"
-
-
-def start(db) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "PREFECT_HOME")}
-    return subprocess.Popen(
-        [sys.executable, "-m", "pressdiff.cli", "ingest", str(EXAMPLES), "--db", str(db)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env=env,
-    )
+from tests.helpers import duckdb_file_only, start_ingest
 
 
 @duckdb_file_only  # two ingests into one lake both run (tests/warehouse/test_lake.py)
 def test_a_second_ingest_while_the_first_starts_up_is_one_line_and_no_traceback(tmp_path):
     db = tmp_path / "w.duckdb"
-    first = start(db)
+    first = start_ingest(db)
     deadline = time.monotonic() + 300
     while not db.exists():  # the first has opened the warehouse; Prefect is starting
         assert first.poll() is None and time.monotonic() < deadline, first.communicate()
         time.sleep(0.05)
-    second = start(db)
+    second = start_ingest(db)
     out2, err2 = second.communicate(timeout=300)
     _, err1 = first.communicate(timeout=600)
     assert first.returncode == 0, err1
