@@ -179,6 +179,8 @@ async def _serve(deployments: list, say: Callable[[str], None], pause: bool) -> 
     from prefect import get_client
     from prefect.runner import Runner
 
+    # from before the first run can start: a tick may end before a slow API call returns
+    since = datetime.now(UTC)
     runner = Runner(name="pressdiff-serve", query_seconds=POLL_SECONDS, pause_on_shutdown=pause)
     names = {await runner.aadd_deployment(d): d.name for d in deployments}
     stopping = asyncio.Event()
@@ -193,7 +195,7 @@ async def _serve(deployments: list, say: Callable[[str], None], pause: bool) -> 
             first = next((i for i, n in names.items() if n == FIRST_TICK), None)
             if first is not None:
                 await client.create_flow_run_from_deployment(first, name=f"{FIRST_TICK}-at-start")
-            reporter = TickReporter(client, names, datetime.now(UTC), say)
+            reporter = TickReporter(client, names, since, say)
             reporting = asyncio.create_task(reporter.run())
             waiter = asyncio.ensure_future(stopping.wait())
             await asyncio.wait([waiter, running], return_when=asyncio.FIRST_COMPLETED)
