@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
+from pressdiff import prefect_server
 from tests.helpers import corpus
 
 # Prefect stays offline and quiet in tests, with its home in a throwaway folder.
@@ -30,3 +32,28 @@ def prefect(tmp_path_factory: pytest.TempPathFactory):
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def prefect_api(tmp_path_factory: pytest.TempPathFactory):
+    """One local Prefect server (API only) for the commands the tests run, through
+    PREFECT_API_URL, as a user with a server of their own has it: each command would
+    otherwise start and set up its own, seconds of CPU each, on a machine that runs
+    hundreds of them. The tests of that start (tests.helpers.Cli, start_ingest, serve, the
+    start-race and lake tests) remove PREFECT_API_URL from their commands' environment."""
+    if os.environ.get("PREFECT_API_URL"):
+        yield os.environ["PREFECT_API_URL"]
+        return
+    home = tmp_path_factory.mktemp("prefect-api")
+    port = prefect_server.free_port()
+    command = [sys.executable, "-m", "prefect", "server", "start", "--no-services", "--no-ui"]
+    command += ["--host", prefect_server.LOOPBACK, "--port", str(port)]
+    env = {**os.environ, "PREFECT_HOME": str(home / "home"), "PREFECT_UI_ENABLED": "false"}
+    server = prefect_server.start(command, port, env, home / "server.log")
+    try:
+        server.wait_healthy(prefect_server.startup_timeout())
+        os.environ["PREFECT_API_URL"] = server.api
+        yield server.api
+    finally:
+        os.environ.pop("PREFECT_API_URL", None)
+        server.stop(5)
