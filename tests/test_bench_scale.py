@@ -59,7 +59,8 @@ def test_the_stream_is_the_same_for_a_seed_and_holds_families_and_strays() -> No
 def test_a_small_run_reports_every_stage_question_and_figure(tmp_path) -> None:
     corpus("fundus-news")
     env = {**os.environ, "PRESSDIFF_CORPORA": str(corpus())}
-    args = ["--versions", "200", "--sources", "30", "--cache", str(tmp_path / "cache")]
+    args = ["--versions", "100", "--batch", "25", "--sources", "20"]
+    args += ["--cache", str(tmp_path / "cache")]
     proc = subprocess.run(
         [sys.executable, "bench/bench_scale.py", *args, "--keep", str(tmp_path / "run"), "--json"],
         cwd=ROOT,
@@ -71,8 +72,8 @@ def test_a_small_run_reports_every_stage_question_and_figure(tmp_path) -> None:
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     r = json.loads(proc.stdout)
-    assert (r["documents"], r["batch"], r["batches"]) == (200, 50, 4)
-    assert 180 <= r["versions"] <= 200  # a copy that only changed typography is no version
+    assert (r["documents"], r["batch"], r["batches"]) == (100, 25, 4)
+    assert 90 <= r["versions"] <= 100  # a copy that only changed typography is no version
     assert list(r["cost_per_1000_s"]) == ["10%", "50%", "100%"]
     for costs in r["cost_per_1000_s"].values():
         assert list(costs) == [*STAGES, "wall", "cpu", "load", "compared"]
