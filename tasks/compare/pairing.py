@@ -351,6 +351,15 @@ def _content_and_more(side: Side, i: int) -> set[str]:
     return _content(side, i)
 
 
+def _content_within(more: set[str], side: Side, i: int) -> set[str]:
+    """`_content(side, i)` taken from `more`, the set `_content_and_more(side, i)` gave: its
+    words of 4+ letters that are not function words (the set itself when it was that)."""
+    key = side.keys[i]
+    if key.isascii() and key.isprintable():
+        return {w for w in more if len(w) > 3} - _FUNCTION_WORDS
+    return more
+
+
 def _loose_links(
     olds: list[int], news: list[int], old: Side, new: Side, floor: float
 ) -> list[Link]:
@@ -368,8 +377,8 @@ def _loose_links(
     col_best: dict[int, tuple[float, int]] = {}
     for r, i in enumerate(olds):
         best_c, best = 0, 0.0
-        if len(_content_and_more(old, i) & new_words) >= 2:
-            bo = _content(old, i)
+        if len((more := _content_and_more(old, i)) & new_words) >= 2:
+            bo = _content_within(more, old, i)
             for c, bn in enumerate(bags_n):
                 if len(shared := bo & bn) < 2:
                     continue

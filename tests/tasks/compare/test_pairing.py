@@ -13,6 +13,7 @@ from tasks.compare.pairing import (
     _FUNCTION_WORDS,
     _content,
     _content_and_more,
+    _content_within,
     _ordered_pairs_numpy,
     _ordered_pairs_small,
     _similarities,
@@ -69,3 +70,11 @@ def test_the_quick_bag_meets_content_words_as_the_content_bag_does(text: str) ->
     content, more = _content(side, 0), _content_and_more(side, 0)
     assert content <= more
     assert all(len(w) <= 3 or w in _FUNCTION_WORDS for w in more - content)
+
+
+@given(st.text(alphabet=st.sampled_from("Ab1 ,.'-\x01\x7féß_"), max_size=60) | st.text())
+def test_content_words_taken_from_the_quick_bag_are_the_content_words(text: str) -> None:
+    """Loose pairing takes an old leftover's content words from its quick bag: the same set."""
+    norm = comparison_form(text)
+    side = Side([], [norm], [text_hash(norm)])
+    assert _content_within(_content_and_more(side, 0), side, 0) == _content(side, 0)
