@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from pressdiff import prefect_server
 from tests.helpers import corpus
@@ -16,6 +17,11 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+# Property tests check what comes out, never how fast: no per-example deadline (hypothesis'
+# 200 ms failed a test on a loaded machine).
+settings.register_profile("pressdiff", deadline=None)
+settings.load_profile("pressdiff")
 
 
 @pytest.fixture
