@@ -3,7 +3,7 @@
     uv run python bench/bench_lake.py rerun    [--pages 600] [--workers 1] [--rounds 1]
     uv run python bench/bench_lake.py steady   [--pages 600] [--workers 1 2] [--repeat 1]
     uv run python bench/bench_lake.py postgres [--overlap 42] [--workers 1]
-    uv run python bench/bench_lake.py scale    [--versions 100000] [--base 3000] [--keep DIR]
+    uv run python bench/bench_lake.py scale    [--versions 100000] [--base 2000] [--keep DIR]
     uv run python bench/bench_lake.py scale    --reuse DIR
 
 rerun     as whole `pressdiff ingest` processes on the same real pages, for each format:
@@ -251,8 +251,9 @@ def main() -> None:
     p.add_argument("--workers", type=int, default=1)
     p = sub.add_parser("scale")
     p.add_argument("--versions", type=int, default=100_000)
-    p.add_argument("--base", type=int, default=3000, help="documents ingested for real")
+    p.add_argument("--base", type=int, default=2000, help="documents ingested for real")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--memory-limit", help="the writer's, for the real ingest (default 512MB)")
     p.add_argument("--keep", type=Path, help="build the lake in this new folder, keep it")
     p.add_argument("--reuse", type=Path, help="time the questions again on a kept lake")
     args = parser.parse_args()

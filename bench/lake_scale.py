@@ -118,6 +118,10 @@ def build(args, tmp: Path, db: Path) -> tuple[str, datetime]:
             probe.see(doc)
             yield doc
 
+    if args.memory_limit:  # the writer's own is warehouse/connection.py's MEMORY_LIMIT
+        from warehouse import connection
+
+        connection.MEMORY_LIMIT = args.memory_limit
     warm_up(tmp / "warm-up" / "warm.pressdiff", sources, args.seed + 1, start)
     t = time.perf_counter()
     ingest_stream(db, tmp, observed(), args.base, BATCH, start)
