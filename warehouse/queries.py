@@ -89,7 +89,9 @@ def resolve_story(con: duckdb.DuckDBPyConnection, ref: str, url: str) -> str:
     if row:
         return row[0]
     article_id = resolve_article(con, ref, url)
-    row = con.execute("SELECT story_id FROM articles WHERE article_id = ?", [article_id]).fetchone()
+    row = con.execute(  # the articles view's story_id, without its warehouse-wide aggregates
+        "SELECT any_value(story_id) FROM core.story_members WHERE article_id = ?", [article_id]
+    ).fetchone()
     if row is None or row[0] is None:
         raise NotFoundError(f"{ref!r} is not part of a story (no near-duplicate was found)")
     return row[0]

@@ -6,11 +6,15 @@ it, and `pressdiff web` / `pressdiff search` rebuild it before they start readin
 is missing or has fewer versions than the warehouse (if no other process holds the file;
 otherwise they read it as it is and say how far behind it is). Readers only query it.
 
-A lake cannot hold the index (no macros of fts's kind, no NULL-typed columns), so a local
-lake's index is a DuckDB file beside its catalog (`lake.search_index_path`), built from a
-snapshot of the lake into a new file that then replaces the old one (readers keep the file
-they opened; no writer lock is taken), and attached read-only by the web reader as
-INDEX_CATALOG. A PostgreSQL-catalog lake has no index yet.
+A lake cannot hold the index (no macros of fts's kind, no NULL-typed columns), so a lake's
+index is a DuckDB file of its own (`index_file`), built from a snapshot of the lake into a
+new file that then replaces the old one (readers keep the file they opened; no writer lock
+is taken), and attached read-only by the web reader as INDEX_CATALOG. A local lake's file
+is beside its catalog (`lake.search_index_path`). A PostgreSQL catalog has no folder of its
+own and its data path may be shared by many machines or be object storage, so its index is
+a file in this machine's cache, `~/.cache/pressdiff/search/` (`$XDG_CACHE_HOME`), named
+for the catalog's database and keyed by its URL (without a password) and its data path:
+each machine that searches builds and refreshes its own copy, and two lakes never share one.
 
 The extension comes from the `duckdb-extension-fts` wheel and is LOADed from its path:
 nothing is downloaded. Queries match every word (`conjunctive`), stemmed (Porter,
@@ -20,6 +24,7 @@ English), with no stopwords: a query of common words still means all of them.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import re
 import time
@@ -27,6 +32,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import duckdb
 
@@ -92,7 +98,24 @@ def state(con: duckdb.DuckDBPyConnection) -> IndexState:
 
 def index_file(db: str | Path) -> Path | None:
     """The file of a lake's index (None for a DuckDB file, which holds its own)."""
+    if lake.is_url(db):
+        return cached_index_path(str(db), lake.data_path(db))
     return lake.search_index_path(db) if lake.is_lake(db) else None
+
+
+def cached_index_path(url: str, data_path: str) -> Path:
+    """The index file of the PostgreSQL-catalog lake `url` with its files at `data_path`:
+    in this machine's cache, `DATABASE-KEY.search`, KEY a hash of the URL without its
+    password and of the data path."""
+    parts = urlsplit(url)
+    netloc = parts.netloc.rsplit("@", 1)
+    if len(netloc) == 2:  # user[:password]@host: the user names the lake, the password not
+        netloc[0] = netloc[0].split(":", 1)[0]
+    bare = parts._replace(netloc="@".join(netloc)).geturl()
+    key = hashlib.sha256(f"{bare}\n{data_path}".encode()).hexdigest()[:16]
+    database = re.sub(r"[^\w.-]", "_", parts.path.lstrip("/"))[:40] or "postgres"
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "pressdiff" / "search" / f"{database}-{key}.search"
 
 
 @contextmanager
@@ -152,12 +175,8 @@ def _refresh_lake(db: str | Path, *, force: bool) -> tuple[IndexState, float | N
     replaces the old one."""
     from pressdiff.web.reader import reading
 
-    index = lake.search_index_path(db)
-    if index is None:
-        raise SetupError(
-            f"full-text search of {db} is not available: a PostgreSQL warehouse has no "
-            "search index yet (a local lake or a DuckDB file has)"
-        )
+    index = index_file(db)
+    index.parent.mkdir(parents=True, exist_ok=True)
     if not force:
         with reading(db) as ro:
             if state(ro).fresh:

@@ -2,6 +2,6 @@
 SELECT s.story_id, s.n_articles, s.n_sites, s.first_published, v.title,
        coalesce(a.url, a.source_key), s.original_version_id
 FROM stories s
-JOIN versions v ON v.version_id = s.original_version_id
+JOIN core.versions v ON v.version_id = s.original_version_id  -- its title: no numbering needed
 JOIN core.articles a ON a.article_id = v.article_id
 WHERE s.story_id = ?

@@ -1,9 +1,11 @@
 -- What did each member of a story keep, change, add, drop and swap compared with the story's original?
+-- (Core tables, not the views: the same rows for these columns, without the views'
+-- warehouse-wide aggregates, which took seconds at 100,000 versions.)
 WITH members AS (
     SELECT m.*, a.site, coalesce(a.url, a.source_key) AS url, v.published_at
-    FROM story_members m
+    FROM core.story_members m
     JOIN core.articles a USING (article_id)
-    JOIN versions v ON v.version_id = m.version_id
+    JOIN core.versions v ON v.version_id = m.version_id
     WHERE m.story_id = $story
 ),
 original AS (
@@ -11,17 +13,18 @@ original AS (
 ),
 cmp AS (
     SELECT c.*, vn.article_id AS member_article
-    FROM comparisons c
-    JOIN versions vo ON vo.version_id = c.old_version_id
-    JOIN versions vn ON vn.version_id = c.new_version_id
+    FROM core.comparisons c
+    JOIN core.versions vo ON vo.version_id = c.old_version_id
+    JOIN core.versions vn ON vn.version_id = c.new_version_id
     WHERE c.relation = 'republication'
       AND vo.article_id = (SELECT article_id FROM original)
 ),
 swaps AS (
     SELECT comparison_id,
            string_agg(DISTINCT removed || ' → ' || inserted, '; ') AS swapped
-    FROM phrase_edits
+    FROM core.phrase_edits
     WHERE removed <> '' AND inserted <> ''
+      AND comparison_id IN (SELECT comparison_id FROM cmp)
     GROUP BY comparison_id
 )
 SELECT CASE WHEN m.is_original THEN 'original' ELSE '' END, m.site, m.url,
