@@ -84,6 +84,12 @@ def is_lake(db: str | Path) -> bool:
         return False
 
 
+def located(db: str | Path) -> str:
+    """`db` as a process started elsewhere (a scheduled run, a worker) must name it: a
+    PostgreSQL URL as it is, a path made absolute."""
+    return str(db) if is_url(db) else str(Path(db).resolve())
+
+
 def data_path(db: str | Path) -> str:
     """Where the lake `db` keeps its Parquet files (a folder or object-store prefix, ending
     in /): `PRESSDIFF_DATA_PATH`, else the folder `DB.files/` beside a local catalog."""
