@@ -199,6 +199,7 @@ def query_latency(db: Path, url: str, words: str, as_of: datetime) -> dict[str, 
     """Cold and warm milliseconds of each question at the end of the run, and how many
     rows it answered."""
     from pressdiff.web import fulltext
+    from pressdiff.web.reader import open_reader as open_searching_reader
     from warehouse.reader import open_reader
 
     asks = {
@@ -217,8 +218,8 @@ def query_latency(db: Path, url: str, words: str, as_of: datetime) -> dict[str, 
     }
     out = {}
     for name, ask in asks.items():
-        extensions = [fulltext.extension_path()] if name == "sentence_search" else []
-        con = open_reader(db, extensions=extensions)
+        # the viewer's reader for search: fts loaded, and a lake's index file attached
+        con = open_searching_reader(db) if name == "sentence_search" else open_reader(db)
         try:
             t = time.perf_counter()
             rows = len(ask(con))

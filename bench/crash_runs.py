@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
+from warehouse.connection import open_file
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = Path(os.environ.get("PRESSDIFF_CORPORA", ROOT.parent / "shared" / "corpora"))
@@ -166,7 +166,7 @@ def _watch(
 
 def describe(db: Path) -> dict[str, object]:
     """What two warehouses of the same inputs must agree on, and their health."""
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_file(db, read_only=True) as con:  # a DuckDB file, or a lake attached
         con.execute("SET TimeZone = 'UTC'")
 
         def one(sql: str) -> object:

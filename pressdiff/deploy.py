@@ -6,7 +6,8 @@ work pool (created when missing), and `prefect worker start --pool pressdiff-loc
 them. Each deployment gets
 
 - the warehouse (`--db`, else $PRESSDIFF_DB, else ./pressdiff.duckdb) as its `db`
-  parameter, as an absolute path, so a run from the UI or `prefect deployment run` works;
+  parameter, as an absolute path (a postgresql:// URL as it is), so a run from the UI or
+  `prefect deployment run` works, and a lake's --data-path in its runs' environment;
 - this checkout as its code (a `set_working_directory` pull step);
 - its name from prefect.yaml with `-worker` appended (`tick/poll-watchlist-worker`), so
   it never collides with what `pressdiff serve` registers on the same server.
@@ -18,11 +19,11 @@ import asyncio
 import contextlib
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
 from pressdiff.errors import SetupError
 from pressdiff.prefect_server import healthy
 from pressdiff.serve import DEPLOYMENTS, load_deployments
+from warehouse.lake import located
 
 ROOT = DEPLOYMENTS.parents[1]
 SUFFIX = "-worker"
@@ -51,7 +52,7 @@ def deploy(db: str, work_pool: str | None = None) -> tuple[str, list[Deployed]]:
     specs = load_deployments()
     pool = work_pool or specs[0]["work_pool"]["name"]
     asyncio.run(ensure_work_pool(pool))
-    return pool, [register(spec, str(Path(db).resolve()), pool) for spec in specs]
+    return pool, [register(spec, located(db), pool) for spec in specs]
 
 
 async def ensure_work_pool(name: str) -> None:
@@ -78,6 +79,7 @@ def register(spec: dict, db: str, pool: str) -> Deployed:
     sched = spec["schedules"][0]
     limit = spec.get("concurrency_limit") or {}
     name = spec["name"] + SUFFIX
+    data = os.environ.get("PRESSDIFF_DATA_PATH")  # a lake's files, where the runs find them
     deployment = flow.to_deployment(
         name=name,
         description=spec.get("description"),
@@ -86,6 +88,7 @@ def register(spec: dict, db: str, pool: str) -> Deployed:
         concurrency_limit=ConcurrencyLimitConfig(**limit) if limit else None,
         work_pool_name=pool,
         work_queue_name=spec.get("work_pool", {}).get("work_queue_name"),
+        job_variables={"env": {"PRESSDIFF_DATA_PATH": data}} if data else None,
     )
     deployment.apply(work_pool_name=pool)
     every = f"every {sched['interval']} s" if "interval" in sched else f"cron {sched['cron']}"

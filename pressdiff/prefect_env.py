@@ -23,8 +23,11 @@ OFFLINE = {
 
 
 def state_dir(db: str | Path) -> Path:
-    """The folder beside the warehouse that holds pressdiff's own state."""
-    return Path(db).resolve().parent / ".pressdiff"
+    """The folder beside the warehouse that holds pressdiff's own state (for a PostgreSQL
+    catalog, which has no folder, in the current one)."""
+    from warehouse.writer_lock import is_url
+
+    return (Path.cwd() if is_url(db) else Path(db).resolve().parent) / ".pressdiff"
 
 
 def configure(db: str | Path, *, verbose: bool = False, console_logs: bool = True) -> None:

@@ -4,6 +4,7 @@ from here, never from one another (fixtures live in the conftest files)."""
 
 from __future__ import annotations
 
+import functools
 import os
 import pty
 import re
@@ -58,17 +59,31 @@ def open_db(db: Path | str, *, read_only: bool = True) -> duckdb.DuckDBPyConnect
 
 
 def on_lake() -> bool:
-    """Whether new warehouses of this run are DuckLakes (PRESSDIFF_WAREHOUSE_FORMAT=lake)."""
+    """Whether new warehouses of this run are DuckLakes (warehouse/lake.py's
+    NEW_WAREHOUSE_FORMAT, or PRESSDIFF_WAREHOUSE_FORMAT)."""
     from warehouse.lake import new_format
 
     return new_format() == "lake"
 
 
-# A test of the single DuckDB file itself (its lock, its write-ahead log, its file format).
-duckdb_file_only = pytest.mark.skipif(
-    "os.environ.get('PRESSDIFF_WAREHOUSE_FORMAT') == 'lake'",
-    reason="tests the single DuckDB file (its lock or write-ahead log), not a lake",
-)
+def duckdb_file_only(test):
+    """A test of the single DuckDB file itself (its lock, its write-ahead log, its file
+    format): the warehouses it makes, and those of the processes it starts, are DuckDB
+    files, whatever PRESSDIFF_WAREHOUSE_FORMAT or the default says."""
+
+    @functools.wraps(test)
+    def on_a_duckdb_file(*args, **kwargs):
+        saved = os.environ.get("PRESSDIFF_WAREHOUSE_FORMAT")
+        os.environ["PRESSDIFF_WAREHOUSE_FORMAT"] = "duckdb"
+        try:
+            return test(*args, **kwargs)
+        finally:
+            if saved is None:
+                del os.environ["PRESSDIFF_WAREHOUSE_FORMAT"]
+            else:
+                os.environ["PRESSDIFF_WAREHOUSE_FORMAT"] = saved
+
+    return on_a_duckdb_file
 
 
 def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:

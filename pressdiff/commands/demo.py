@@ -3,6 +3,7 @@ a warehouse the demo did not make is left alone."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -41,10 +42,14 @@ DEMO_DB = "pressdiff-demo.duckdb"
 def demo(db, fresh, keep, debug) -> int:
     """Ingest the bundled examples into the demo's own warehouse and show what it learned.
 
-    Writes ./pressdiff-demo.duckdb (or the --db file), whatever $PRESSDIFF_DB says. An
-    existing demo warehouse is added to; a warehouse the demo did not make is left alone.
+    Writes ./pressdiff-demo.duckdb (or the --db file), whatever $PRESSDIFF_DB says, its
+    files beside it whatever $PRESSDIFF_DATA_PATH says. An existing demo warehouse is added
+    to; a warehouse the demo did not make is left alone.
     """
     take_signals()
+    # the demo's lake is whole beside its catalog (--fresh removes all of it), never in the
+    # data folder of another lake, whose housekeeping would delete files it does not know
+    os.environ.pop("PRESSDIFF_DATA_PATH", None)
     if fresh and db == DEMO_DB:  # --fresh PATH names the file
         db = fresh
     run_demo(out, err, Path(db), fresh=fresh, verbose=debug)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
+from pathlib import Path
 
 import click
 from rich.console import Console
 
 from pressdiff import stopping
+from pressdiff.errors import UsageError
 from pressdiff.render import FORMATS
 
 # As wide as the terminal, or $COLUMNS (80 when piped without it): tables fit that width,
@@ -26,19 +29,61 @@ def _database() -> str:
     return str(database())
 
 
+def _set_data_path(_ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    """`--data-path`: read where $PRESSDIFF_DATA_PATH is (warehouse/lake.py), in this process
+    and in the runs it starts; a local folder made absolute (runs may start elsewhere)."""
+    if value:
+        os.environ["PRESSDIFF_DATA_PATH"] = value if "://" in value else str(Path(value).absolute())
+
+
+data_path_option = click.option(
+    "--data-path",
+    metavar="FOLDER",
+    envvar="PRESSDIFF_DATA_PATH",
+    show_envvar=True,
+    expose_value=False,
+    callback=_set_data_path,
+    help="Where the lake's Parquet files live: needed with a postgresql:// --db (a local "
+    "or shared folder, or an object-store prefix); a local lake's default is the folder "
+    "DB.files/ beside it.",
+)
+
+
+def require_data_path(db: str) -> None:
+    """A UsageError when `db` is a PostgreSQL catalog and nothing names its data folder."""
+    if db.startswith(("postgresql://", "postgres://")) and not os.environ.get(
+        "PRESSDIFF_DATA_PATH"
+    ):
+        raise UsageError(
+            f"a postgresql:// warehouse keeps its Parquet files apart from its catalog: name "
+            f"their folder with --data-path FOLDER (or $PRESSDIFF_DATA_PATH), the same on "
+            f"every machine that uses {_shown(db)}"
+        )
+
+
+def _shown(db: str) -> str:
+    from warehouse.writer_lock import shown
+
+    return shown(db)
+
+
 def common(fn: Callable) -> Callable:
-    """The options every command takes: --db and --debug."""
+    """The options every command takes: --db, --data-path and --debug."""
 
     @click.option(
         "--db",
         type=click.Path(dir_okay=False),
+        metavar="PATH|URL",
         default=lambda: str(_database()),
         show_default="$PRESSDIFF_DB or ./pressdiff.duckdb",
-        help="The DuckDB warehouse file.",
+        help="The warehouse: a path (a lake's catalog, made if missing, or a DuckDB file) "
+        "or the postgresql:// URL of a lake's catalog.",
     )
+    @data_path_option
     @click.option("--debug", is_flag=True, help="Show tracebacks and Prefect's logs.")
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        require_data_path(str(kwargs["db"]))
         return fn(*args, **kwargs)
 
     return wrapper

@@ -146,11 +146,13 @@ def schema(view, every, fmt, db, debug) -> int:
 
 
 def _described(db: str):
-    """The warehouse at `db` read-only when it exists, else this version's empty schema."""
+    """The warehouse at `db` read-only when it exists (a PostgreSQL catalog always does),
+    else this version's empty schema."""
     from warehouse import schema as described
     from warehouse.reader import open_reader
+    from warehouse.writer_lock import is_url
 
-    return open_reader(db) if Path(db).exists() else described.contract()
+    return open_reader(db) if is_url(db) or Path(db).exists() else described.contract()
 
 
 def describe(db: str, view: str | None) -> tuple[tuple[str, ...], list[tuple]]:

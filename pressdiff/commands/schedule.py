@@ -3,8 +3,6 @@ foreground) and `pressdiff deploy` (the schedules registered for a process worke
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from pressdiff.commands.options import (
@@ -100,11 +98,13 @@ def deploy(work_pool, db, debug) -> int:
     from pressdiff.deploy import deploy as register
     from pressdiff.prefect_env import configure
     from warehouse.connection import connect
+    from warehouse.lake import located
+    from warehouse.writer_lock import shown
 
     configure(db)
     connect(db).close()  # the warehouse the runs will use exists and is migrated
     pool, deployed = register(db, work_pool)
     for d in deployed:
         out.print(f"deployed {d.full_name} ({d.schedule}) for work pool {pool}")
-    out.print(f"runs use {Path(db).resolve()}; start a worker: prefect worker start --pool {pool}")
+    out.print(f"runs use {shown(located(db))}; start a worker: prefect worker start --pool {pool}")
     return EXIT_OK

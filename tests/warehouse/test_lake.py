@@ -4,6 +4,7 @@ sees of it, housekeeping, and real processes reading and writing it at once."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -71,13 +72,19 @@ def test_a_new_path_becomes_a_lake_with_its_files_beside_it(tmp_path, lake_forma
     assert (tmp_path / "w.pressdiff.files").is_dir()
 
 
-def test_a_new_path_is_a_duckdb_file_by_default(tmp_path, monkeypatch):
+def test_a_new_path_is_a_lake_by_default_and_a_duckdb_file_when_asked(tmp_path, monkeypatch):
     monkeypatch.delenv("PRESSDIFF_WAREHOUSE_FORMAT", raising=False)
-    assert lake.NEW_WAREHOUSE_FORMAT == "duckdb"
+    monkeypatch.delenv("PRESSDIFF_DATA_PATH", raising=False)
+    assert lake.NEW_WAREHOUSE_FORMAT == "lake"
+    new = tmp_path / "pressdiff.duckdb"  # the default name: a lake's catalog now
+    connect(new).close()
+    assert new.read_bytes()[:16] == SQLITE and (tmp_path / "pressdiff.duckdb.files").is_dir()
+    monkeypatch.setenv("PRESSDIFF_WAREHOUSE_FORMAT", "duckdb")
     db = tmp_path / "w.duckdb"
     connect(db).close()
     assert db.read_bytes()[8:12] == DUCKDB_MAGIC
     assert not lake.is_lake(db)
+    assert lake.is_lake(new)  # an existing warehouse keeps its format
 
 
 def test_an_existing_duckdb_file_stays_one_when_new_warehouses_are_lakes(tmp_path, monkeypatch):
@@ -103,6 +110,37 @@ def test_a_postgresql_url_is_a_lake_that_needs_a_data_path(monkeypatch):
     assert lake.attach_sql(url, read_only=True) == (
         f"ATTACH 'ducklake:postgres:{url}' AS pd (DATA_PATH '/srv/lake/', READ_ONLY)"
     )
+
+
+def test_data_path_puts_a_lakes_files_where_it_says(tmp_path, lake_format):
+    from pressdiff.cli import main
+
+    db, data = tmp_path / "w.pressdiff", tmp_path / "parquet"
+    feed = "https://outlet.example/rss.xml"
+    add = ["watch", "add", feed, "--db", str(db), "--data-path", str(data)]
+    assert main(add) == 0
+    assert data.is_dir() and not (tmp_path / "w.pressdiff.files").exists()
+    with sqlite3.connect(db) as catalog:
+        stored = catalog.execute(
+            "SELECT value FROM ducklake_metadata WHERE key = 'data_path'"
+        ).fetchone()
+    assert stored == (f"{data}/",)
+    with open_db(db) as con:  # PRESSDIFF_DATA_PATH, as --data-path set it for the process
+        assert con.execute("SELECT uri FROM sources").fetchall() == [(feed,)]
+
+
+def test_a_postgresql_warehouse_without_a_data_path_is_one_line_and_exit_2(monkeypatch, capsys):
+    from pressdiff.cli import main
+
+    monkeypatch.delenv("PRESSDIFF_DATA_PATH", raising=False)
+    url = "postgresql://pd:secret@127.0.0.1:9/pressdiff"
+    for argv in (["sql", "select 1", "--db", url], ["migrate-warehouse", "old.duckdb", url]):
+        assert main(argv) == 2
+        assert capsys.readouterr().err == (
+            "error: a postgresql:// warehouse keeps its Parquet files apart from its catalog: "
+            "name their folder with --data-path FOLDER (or $PRESSDIFF_DATA_PATH), the same on "
+            "every machine that uses postgresql://pd:***@127.0.0.1:9/pressdiff\n"
+        )
 
 
 def test_the_lake_schema_is_the_migrations_without_keys():
