@@ -1,15 +1,20 @@
 """Numbered migrations, applied in order, one transaction each, recorded in the warehouse.
 
 `warehouse/migrations/NNNN_name.sql` files are never edited once landed. The views and
-macros in `warehouse/views/*.sql` are re-created (in file-name order) on every migrate.
+macros in `warehouse/views/*.sql` are re-created (in file-name order, one transaction: a
+reader sees all the old views or all the new ones) when a migration ran or their text
+changed or one is missing; the ledger's table comment records a digest of the text in
+place and how many views it made, so opening an unchanged warehouse writes nothing (on a
+lake, no catalog commit and no snapshot). A view someone replaced with plain DuckDB stays
+as they left it until the views' text next changes.
 
 A DuckLake runs the same files in their lake form (warehouse/lake.py `lake_form`: no keys
-or constraints), and re-creates its views in one transaction: a reader sees all the old
-views or all the new ones.
+or constraints).
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -44,7 +49,8 @@ def pending(con: duckdb.DuckDBPyConnection) -> list[Path]:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply pending migrations, then re-create every view. Returns what was applied."""
+    """Apply pending migrations, then re-create the views if a migration ran or their text
+    changed. Returns what was applied."""
     lake = lake_of(con) is not None
     with transaction(con):  # on a lake, one writer at a time migrates
         todo = pending(con)
@@ -59,10 +65,13 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
                 "INSERT INTO core.schema_migrations (name, applied_at) VALUES (?, ?)",
                 [path.stem, datetime.now(UTC)],
             )
-    if lake:
-        _create_lake_views(con)
-    else:
-        create_views(con)
+    sql = view_sql(lake)
+    digest = hashlib.sha256(sql.encode()).hexdigest()
+    if todo or _views_in_place(con) != digest:  # else no write (on a lake: no snapshot)
+        with transaction(con):  # one snapshot: a reader sees all old views or all new ones
+            con.execute(sql)
+            n = _count_views(con)
+            con.execute(f"COMMENT ON TABLE core.schema_migrations IS 'views {digest} {n}'")
     return [p.stem for p in todo]
 
 
@@ -70,18 +79,35 @@ def _ddl(con: duckdb.DuckDBPyConnection, sql: str, lake: bool) -> None:
     con.execute(lake_form(sql) if lake else sql)
 
 
+def view_sql(lake: bool = False) -> str:
+    """The contract's views and macros (in their lake form on a lake), in file-name order."""
+    texts = (p.read_text() for p in sorted(VIEWS.glob("*.sql")))
+    return "\n".join(lake_form(t) if lake else t for t in texts)
+
+
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
     """Re-create the contract's views and macros."""
-    for path in sorted(VIEWS.glob("*.sql")):
-        con.execute(path.read_text())
+    con.execute(view_sql(lake_of(con) is not None))
 
 
-def _create_lake_views(con: duckdb.DuckDBPyConnection) -> None:
-    """Re-create a lake's views and macros in their lake form, in one transaction (one
-    snapshot: a reader sees all the old views or all the new ones)."""
-    sql = "\n".join(lake_form(p.read_text()) for p in sorted(VIEWS.glob("*.sql")))
-    with transaction(con):
-        con.execute(sql)
+def _views_in_place(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The digest of the view text last created here, if all those views are still there
+    (the ledger's comment records both; a dropped view has them all made anew)."""
+    rows = con.execute(
+        "SELECT comment FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND schema_name = 'core' AND table_name = 'schema_migrations'"
+    ).fetchall()
+    words = (rows[0][0] or "").split() if rows else []
+    if len(words) != 3 or words[0] != "views" or words[2] != str(_count_views(con)):
+        return None
+    return words[1]
+
+
+def _count_views(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute(
+        "SELECT count(*) FROM duckdb_views() WHERE NOT internal "
+        "AND database_name = current_database()"
+    ).fetchone()[0]
 
 
 def _ledger_exists(con: duckdb.DuckDBPyConnection) -> bool:

@@ -330,3 +330,22 @@ def test_two_writers_with_overlapping_inputs_store_nothing_twice(tmp_path, lake_
     together = view_counts(shared)
     assert together == view_counts(alone)
     assert together["versions"] >= 50
+
+
+def test_reopening_an_unchanged_lake_writes_nothing_and_changed_views_are_made_anew(
+    tmp_path, lake_format, monkeypatch
+):
+    from warehouse import migrate as migrations
+
+    db = tmp_path / "w.pressdiff"
+    snapshots = "SELECT count(*) FROM ducklake_snapshots('pd')"
+    with connect(db) as con:
+        first = con.execute(snapshots).fetchone()[0]
+    for _ in range(2):  # every writable open used to drop and create the views: a commit
+        with connect(db) as con:
+            assert con.execute(snapshots).fetchone()[0] == first
+    changed = migrations.view_sql(lake=True) + "\nCREATE OR REPLACE VIEW probe AS SELECT 1 AS x;"
+    monkeypatch.setattr(migrations, "view_sql", lambda lake=False: changed)
+    with connect(db) as con:  # new view text: made anew, in one more snapshot
+        assert con.execute(snapshots).fetchone()[0] == first + 1
+        assert con.execute("SELECT x FROM probe").fetchall() == [(1,)]
