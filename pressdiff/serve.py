@@ -31,6 +31,7 @@ import yaml
 from pressdiff import prefect_server
 from pressdiff.errors import SetupError
 from pressdiff.prefect_server import free_port, healthy
+from warehouse.lake import located
 
 DEPLOYMENTS = Path(__file__).resolve().parents[1] / "deployments" / "prefect.yaml"
 FIRST_TICK = "poll-watchlist"  # run at start: nobody should wait 5 minutes for a first poll
@@ -137,7 +138,7 @@ def serve(db: str, say: Callable[[str], None], interval_scale: float = 1.0) -> N
             api = server.api
             os.environ["PREFECT_API_URL"] = api
             os.environ["PREFECT_UI_URL"] = api.removesuffix("/api")
-        deployments = build(load_deployments(), str(Path(db).resolve()), interval_scale)
+        deployments = build(load_deployments(), located(db), interval_scale)
         say(
             f"Prefect UI: {api.removesuffix('/api')}  (API: {api}; runs also in: pressdiff sql "
             '"select * from runs order by started_at desc")'
