@@ -6,8 +6,8 @@ What `--db` names decides what is opened (`is_lake`):
 - a path to a SQLite file: a lake whose catalog is that file, its files in the folder
   `PATH.files/` beside it (or `PRESSDIFF_DATA_PATH`);
 - a path to a DuckDB file: the single-file warehouse, opened as it always was;
-- a path to nothing yet: a new warehouse of `NEW_WAREHOUSE_FORMAT` ("lake", or "duckdb"
-  for the single file; the environment variable `PRESSDIFF_WAREHOUSE_FORMAT` overrides it).
+- a path to nothing yet: a new warehouse of `NEW_WAREHOUSE_FORMAT` ("duckdb" or "lake";
+  the environment variable `PRESSDIFF_WAREHOUSE_FORMAT` overrides it).
 
 One code path for every catalog: the extensions are LOADed from the installed wheels
 (never downloaded: autoinstall and autoload are off), one ATTACH line names the catalog, and
@@ -37,9 +37,8 @@ import duckdb
 from pressdiff.errors import SetupError
 from warehouse.writer_lock import is_url, writer_lock
 
-# What a warehouse that does not exist yet becomes: "lake" (a SQLite catalog at the path, its
-# Parquet files beside it) or "duckdb" (one file). A warehouse that exists keeps its format.
-NEW_WAREHOUSE_FORMAT = "lake"
+# What a warehouse that does not exist yet becomes: "duckdb" (one file) or "lake".
+NEW_WAREHOUSE_FORMAT = "duckdb"
 FORMATS = ("duckdb", "lake")
 
 CATALOG = "pd"  # the name the lake is attached as (and users' ATTACH line in README)

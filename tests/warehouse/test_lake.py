@@ -72,19 +72,13 @@ def test_a_new_path_becomes_a_lake_with_its_files_beside_it(tmp_path, lake_forma
     assert (tmp_path / "w.pressdiff.files").is_dir()
 
 
-def test_a_new_path_is_a_lake_by_default_and_a_duckdb_file_when_asked(tmp_path, monkeypatch):
+def test_a_new_path_is_a_duckdb_file_by_default(tmp_path, monkeypatch):
     monkeypatch.delenv("PRESSDIFF_WAREHOUSE_FORMAT", raising=False)
-    monkeypatch.delenv("PRESSDIFF_DATA_PATH", raising=False)
-    assert lake.NEW_WAREHOUSE_FORMAT == "lake"
-    new = tmp_path / "pressdiff.duckdb"  # the default name: a lake's catalog now
-    connect(new).close()
-    assert new.read_bytes()[:16] == SQLITE and (tmp_path / "pressdiff.duckdb.files").is_dir()
-    monkeypatch.setenv("PRESSDIFF_WAREHOUSE_FORMAT", "duckdb")
+    assert lake.NEW_WAREHOUSE_FORMAT == "duckdb"
     db = tmp_path / "w.duckdb"
     connect(db).close()
     assert db.read_bytes()[8:12] == DUCKDB_MAGIC
     assert not lake.is_lake(db)
-    assert lake.is_lake(new)  # an existing warehouse keeps its format
 
 
 def test_an_existing_duckdb_file_stays_one_when_new_warehouses_are_lakes(tmp_path, monkeypatch):
