@@ -195,14 +195,12 @@ def story_members(con, url: str) -> list[tuple]:
         return []
 
 
-def query_latency(db: Path, url: str, words: str, as_of: datetime) -> dict[str, dict]:
-    """Cold and warm milliseconds of each question at the end of the run, and how many
-    rows it answered."""
+def questions(url: str, words: str, as_of: datetime) -> dict:
+    """The questions timed at scale, each a callable on a reader connection (history and
+    story of `url`, sentence search for `words`, article_as_of at `as_of`)."""
     from pressdiff.web import fulltext
-    from pressdiff.web.reader import open_reader as open_searching_reader
-    from warehouse.reader import open_reader
 
-    asks = {
+    return {
         "term_swaps": lambda c: c.execute("SELECT * FROM term_swaps LIMIT 100").fetchall(),
         "history": lambda c: c.execute("SELECT * FROM history(?)", [url]).fetchall(),
         "story": lambda c: story_members(c, url),
@@ -216,6 +214,14 @@ def query_latency(db: Path, url: str, words: str, as_of: datetime) -> dict[str, 
         ).fetchall(),
         "sentence_search": lambda c: fulltext.search(c, words),
     }
+
+
+def latency(db: Path, asks: dict) -> dict[str, dict]:
+    """Cold (a new reader's first run) and warm (best of 3 more) milliseconds of each of
+    `asks`, and how many rows it answered."""
+    from pressdiff.web.reader import open_reader as open_searching_reader
+    from warehouse.reader import open_reader
+
     out = {}
     for name, ask in asks.items():
         # the viewer's reader for search: fts loaded, and a lake's index file attached
@@ -270,7 +276,7 @@ def run(args: argparse.Namespace, work: Path) -> dict:
         index_s = fulltext.refresh(db, force=True)[1]
         family = probe.busiest()
         middle = start + args.versions * STEP / 2
-        asked = query_latency(db, probe.urls[family], probe.words[family], middle)
+        asked = latency(db, questions(probe.urls[family], probe.words[family], middle))
     finally:
         peak = rss.stop()
     versions = count_versions(db)

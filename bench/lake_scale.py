@@ -20,7 +20,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.bench_scale import CORPORA, STEP, Probe, ingest_stream, story_members, warm_up
+from bench import bench_scale
+from bench.bench_scale import CORPORA, STEP, Probe, ingest_stream, latency, warm_up
 from bench.scale_stream import source_texts, stream
 
 BATCH = 500
@@ -31,39 +32,9 @@ def load() -> str:
 
 
 def questions(url: str, as_of: datetime) -> dict:
-    """The four questions of #13, each a callable on a reader connection."""
-    return {
-        "term_swaps": lambda c: c.execute("SELECT * FROM term_swaps LIMIT 100").fetchall(),
-        "history(url)": lambda c: c.execute("SELECT * FROM history(?)", [url]).fetchall(),
-        "story": lambda c: story_members(c, url),
-        "article_as_of(ts)": lambda c: c.execute(
-            "SELECT count(*), count(DISTINCT site) FROM article_as_of(?) JOIN articles "
-            "USING (article_id)",
-            [as_of],
-        ).fetchall(),
-    }
-
-
-def latency(db: Path, asks: dict) -> dict[str, tuple[float, float, int]]:
-    """(cold ms: a new reader's first run, warm ms: best of 3 more, rows) per question."""
-    from warehouse.reader import open_reader
-
-    out = {}
-    for name, ask in asks.items():
-        con = open_reader(db)
-        try:
-            t = time.perf_counter()
-            rows = len(ask(con))
-            cold = 1000 * (time.perf_counter() - t)
-            warm = []
-            for _ in range(3):
-                t = time.perf_counter()
-                ask(con)
-                warm.append(1000 * (time.perf_counter() - t))
-        finally:
-            con.close()
-        out[name] = (cold, min(warm), rows)
-    return out
+    """The four questions of #13 (bench_scale's, less its search and notable changes)."""
+    asks = bench_scale.questions(url, "", as_of)
+    return {name: asks[name] for name in ("term_swaps", "history", "story", "article_as_of")}
 
 
 def files_per_table(db: Path) -> dict[str, int]:
@@ -98,9 +69,9 @@ def count(db: Path, sql: str) -> int:
 def print_latency(title: str, found: dict) -> None:
     print(f"\n{title}   (load {load()})")
     print(f"  {'question':<20}{'cold ms':>10}{'warm ms':>10}{'rows':>8}")
-    for name, (cold, warm, rows) in found.items():
-        flag = "" if max(cold, warm) < 1000 else "   OVER 1 s"
-        print(f"  {name:<20}{cold:>10.0f}{warm:>10.0f}{rows:>8}{flag}")
+    for name, q in found.items():
+        flag = "" if max(q["cold"], q["warm"]) < 1000 else "   OVER 1 s"
+        print(f"  {name:<20}{q['cold']:>10.0f}{q['warm']:>10.0f}{q['rows']:>8}{flag}")
 
 
 def build(args, tmp: Path, db: Path) -> tuple[str, datetime]:
