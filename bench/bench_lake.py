@@ -52,10 +52,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 from bench_ingest import BASELINE, STEADY, last_json, pages  # noqa: E402
 
 FORMATS = ("duckdb", "lake")
-VIEWS = (
-    "articles", "versions", "sentences", "comparisons", "sentence_edits", "phrase_edits",
-    "stories", "story_members", "duplicate_pairs", "term_swaps", "republications",
-)  # fmt: skip
 
 
 def load() -> str:
@@ -139,46 +135,18 @@ def steady(args: argparse.Namespace, tmp: Path) -> None:
 # ------------------------------------------------------------------ postgres
 
 
-def view_counts(db: str) -> dict[str, int]:
-    from warehouse.connection import open_file
-
-    with open_file(db, read_only=True) as con:
-        return {v: con.execute(f"SELECT count(*) FROM {v}").fetchone()[0] for v in VIEWS}
-
-
-def duplicated(db: str) -> dict[str, int]:
-    from warehouse.connection import open_file
-    from warehouse.keys import KEYS
-
-    keys = {**KEYS, "core.sentences": ("version_id", "sentence_no")}
-    with open_file(db, read_only=True) as con:
-        return {
-            t: con.execute(
-                f"SELECT count(*) FROM (SELECT {', '.join(k)} FROM {t} "
-                "GROUP BY ALL HAVING count(*) > 1)"
-            ).fetchone()[0]
-            for t, k in keys.items()
-        }
-
-
-def folder_of(tmp: Path, name: str, paths: list[Path]) -> Path:
-    folder = tmp / name
-    folder.mkdir()
-    for p in paths:
-        (folder / f"{p.parent.name}-{p.name}").symlink_to(p)
-    return folder
-
-
 def postgres(args: argparse.Namespace, tmp: Path) -> None:
     from bench_ingest import CORPORA
 
     from tests import pg
+    from tests.helpers import COUNTED_VIEWS, linked, open_db, view_counts
+    from warehouse.keys import stored_twice
 
     every = sorted((CORPORA / "fundus-news").rglob("*.html.gz"))
     half = (len(every) + args.overlap) // 2
-    first = folder_of(tmp, "first", every[:half])
-    second = folder_of(tmp, "second", every[len(every) - half :])
-    union = folder_of(tmp, "union", every)
+    first = linked(tmp / "first", every[:half])
+    second = linked(tmp / "second", every[len(every) - half :])
+    union = linked(tmp / "union", every)
     bin_dir = pg.server_bin()
     if bin_dir is None:
         sys.exit("PostgreSQL is not installed: no /usr/lib/postgresql/*/bin/pg_ctl")
@@ -210,7 +178,9 @@ def postgres(args: argparse.Namespace, tmp: Path) -> None:
         counts = {}
         for db in (shared, alone):
             os.environ["PRESSDIFF_DATA_PATH"] = str(files[db])
-            counts[db] = (view_counts(db), duplicated(db))
+            with open_db(db) as con:
+                twice = stored_twice(con)
+            counts[db] = (view_counts(db), twice)
     finally:
         pg.stop(bin_dir, server)
     (c2, dup2), (c1, dup1) = counts[shared], counts[alone]
@@ -220,7 +190,7 @@ def postgres(args: argparse.Namespace, tmp: Path) -> None:
     )
     print(f"two writers at once: {together_s:.1f} s; one writer, the union: {alone_s:.1f} s")
     print(f"\n{'view':<18}{'two writers':>12}{'one writer':>12}")
-    for v in VIEWS:
+    for v in COUNTED_VIEWS:
         print(f"{v:<18}{c2[v]:>12,}{c1[v]:>12,}{'' if c2[v] == c1[v] else '   DIFFERENT'}")
     print(f"\nkeys stored more than once (two writers): {sum(dup2.values())} {dup2}")
     print(f"keys stored more than once (one writer):  {sum(dup1.values())}")

@@ -8,6 +8,7 @@ import functools
 import os
 import pty
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -56,6 +57,45 @@ def open_db(db: Path | str, *, read_only: bool = True) -> duckdb.DuckDBPyConnect
     from warehouse.connection import open_file
 
     return open_file(str(db), read_only=read_only)
+
+
+# The views two warehouses of the same inputs must count alike in (writers' tests, bench_lake).
+COUNTED_VIEWS = (
+    "articles", "versions", "sentences", "comparisons", "sentence_edits", "phrase_edits",
+    "stories", "story_members", "duplicate_pairs", "term_swaps", "republications",
+)  # fmt: skip
+
+
+def view_counts(db: Path | str) -> dict[str, int]:
+    """Rows in each of COUNTED_VIEWS of the warehouse `db`."""
+    with open_db(db) as con:
+        return {v: con.execute(f"SELECT count(*) FROM {v}").fetchone()[0] for v in COUNTED_VIEWS}
+
+
+def linked(folder: Path, pages) -> Path:
+    """`folder`, new, holding a link to each of `pages` (named by its folder and name)."""
+    folder.mkdir()
+    for page in pages:
+        (folder / f"{page.parent.name}-{page.name}").symlink_to(page)
+    return folder
+
+
+def fundus_pages(folder: Path, start: int, stop: int) -> Path:
+    """`folder` with links to fundus-news pages start..stop, in a stable order."""
+    return linked(folder, sorted(corpus("fundus-news").rglob("*.html.gz"))[start:stop])
+
+
+def stop_serve(serve: subprocess.Popen) -> str:
+    """SIGTERM to a `pressdiff serve` started with its output piped; that output once it
+    stopped. The test fails if it has not stopped within 90 s (its group is then killed)."""
+    serve.send_signal(signal.SIGTERM)
+    try:
+        output, _ = serve.communicate(timeout=90)
+    except subprocess.TimeoutExpired:
+        os.killpg(serve.pid, signal.SIGKILL)
+        output, _ = serve.communicate()
+        pytest.fail(f"serve did not stop on SIGTERM:\n{output[-2000:]}")
+    return output
 
 
 def on_lake() -> bool:

@@ -20,3 +20,19 @@ KEYS: dict[str, tuple[str, ...]] = {
     "core.reextractions": ("reextraction_id",),
     "core.poll_failures": ("source_id",),
 }
+
+# Sentences are written with their version, numbered within it: not a key an insert skips by,
+# but one a sound warehouse never holds twice either.
+CHECKED: dict[str, tuple[str, ...]] = {**KEYS, "core.sentences": ("version_id", "sentence_no")}
+
+
+def stored_twice(con, keys: dict[str, tuple[str, ...]] = CHECKED) -> dict[str, int]:
+    """Per table of `keys`, how many of its keys are stored more than once (0 each in a
+    sound warehouse); `con` is any connection to the warehouse."""
+    return {
+        table: con.execute(
+            f"SELECT count(*) FROM (SELECT {', '.join(key)} FROM {table} "
+            "GROUP BY ALL HAVING count(*) > 1)"
+        ).fetchone()[0]
+        for table, key in keys.items()
+    }

@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from pressdiff.errors import WarehouseLockedError
-from tests.helpers import PARAS, ROOT, feed, open_db
+from tests.helpers import PARAS, ROOT, feed, open_db, stop_serve
 from tests.httpserver import Response, article, make_server
 
 
@@ -129,13 +129,7 @@ def test_serve_runs_the_schedules_and_stops_cleanly(tmp_path):
             )
             assert closed and closed[0][0] >= 1
         finally:
-            serve.send_signal(signal.SIGTERM)
-            try:
-                output, _ = serve.communicate(timeout=90)
-            except subprocess.TimeoutExpired:
-                os.killpg(serve.pid, signal.SIGKILL)
-                output, _ = serve.communicate()
-                pytest.fail(f"serve did not stop on SIGTERM:\n{output[-2000:]}")
+            output = stop_serve(serve)
     assert serve.returncode == 0, output[-2000:]
     assert_clean_stop(output)
     # one line per finished tick: what it polled, stored and flagged

@@ -6,7 +6,6 @@ whole run: a read in that time waits, then fails with "in use by process".)"""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.helpers import ROOT, STORIES, feed, open_db
+from tests.helpers import ROOT, STORIES, feed, open_db, stop_serve
 from tests.httpserver import Response, article, make_server
 
 FORMAT = "lake"
@@ -97,12 +96,7 @@ def test_sql_never_fails_and_counts_never_go_down_during_a_serve_tick(tmp_path):
                     break
                 time.sleep(0.3)
         finally:
-            serve.send_signal(signal.SIGTERM)
-            try:
-                output, _ = serve.communicate(timeout=90)
-            except subprocess.TimeoutExpired:
-                os.killpg(serve.pid, signal.SIGKILL)
-                output, _ = serve.communicate()
+            output = stop_serve(serve)
     assert serve.returncode == 0, output[-3000:]
     assert [r.error for r in reads if r.count is None] == []
     counts = [r.count for r in reads]

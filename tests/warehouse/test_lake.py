@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT, corpus, open_db
+from tests.helpers import ROOT, fundus_pages, open_db, view_counts
 from warehouse import lake, maintenance
 from warehouse.connection import connect
-from warehouse.keys import KEYS
+from warehouse.keys import CHECKED, stored_twice
 
 SQLITE = b"SQLite format 3\x00"
 DUCKDB_MAGIC = b"DUCK"
@@ -48,16 +48,6 @@ def pressdiff(*args: str, prefect_home: Path | None = None) -> subprocess.Popen:
         cwd=ROOT,
         env=env(prefect_home),
     )
-
-
-def pages(n: int, tmp_path: Path, name: str, start: int = 0) -> Path:
-    """A folder of links to pages start..start+n of fundus-news (in a stable order)."""
-    every = sorted(corpus("fundus-news").rglob("*.html.gz"))
-    folder = tmp_path / name
-    folder.mkdir()
-    for page in every[start : start + n]:
-        (folder / f"{page.parent.name}-{page.name}").symlink_to(page)
-    return folder
 
 
 # ------------------------------------------------------------------ what opens as what
@@ -246,7 +236,7 @@ def test_maintenance_keeps_a_week_of_time_travel(tmp_path, lake_format):
 
 @pytest.mark.corpus
 def test_readers_never_wait_for_an_ingest_and_counts_never_go_down(tmp_path, lake_format):
-    folder = pages(50, tmp_path, "pages")
+    folder = fundus_pages(tmp_path / "pages", 0, 50)
     db = tmp_path / "w.pressdiff"
     connect(db).close()  # the lake exists: readers start before the ingest stores anything
     batches = ("--workers", "1", "--batch-size", "10")  # five commits to read between
@@ -272,31 +262,11 @@ def test_readers_never_wait_for_an_ingest_and_counts_never_go_down(tmp_path, lak
     assert counts[-1] <= final
 
 
-def view_counts(db: Path) -> dict[str, int]:
-    views = [
-        "articles", "versions", "sentences", "comparisons", "sentence_edits", "phrase_edits",
-        "stories", "story_members", "duplicate_pairs", "term_swaps", "republications",
-    ]  # fmt: skip
-    with open_db(db) as con:
-        return {v: con.execute(f"SELECT count(*) FROM {v}").fetchone()[0] for v in views}
-
-
-def duplicated(db: Path) -> dict[str, int]:
-    """Per keyed table, how many keys are stored more than once."""
-    with open_db(db) as con:
-        return {
-            table: con.execute(
-                f"SELECT count(*) FROM (SELECT {', '.join(key)} FROM {table} "
-                f"GROUP BY ALL HAVING count(*) > 1)"
-            ).fetchone()[0]
-            for table, key in KEYS.items()
-        }
-
-
 @pytest.mark.corpus
 def test_two_writers_with_overlapping_inputs_store_nothing_twice(tmp_path, lake_format):
-    first, second = pages(25, tmp_path, "first"), pages(25, tmp_path, "second", start=12)
-    union = pages(37, tmp_path, "union")
+    first = fundus_pages(tmp_path / "first", 0, 25)
+    second = fundus_pages(tmp_path / "second", 12, 37)
+    union = fundus_pages(tmp_path / "union", 0, 37)
     shared, alone = tmp_path / "shared.pressdiff", tmp_path / "alone.pressdiff"
     connect(shared).close()
     writers = [
@@ -324,12 +294,8 @@ def test_two_writers_with_overlapping_inputs_store_nothing_twice(tmp_path, lake_
             "SELECT started_at, finished_at FROM runs ORDER BY started_at"
         ).fetchall()
     assert second_start < first_done  # the two ingests ran at the same time
-    assert duplicated(shared) == dict.fromkeys(KEYS, 0)
-    with open_db(shared) as con:  # sentences are stored once per version
-        assert con.execute(
-            "SELECT count(*) FROM (SELECT version_id, sentence_no FROM core.sentences "
-            "GROUP BY ALL HAVING count(*) > 1)"
-        ).fetchone() == (0,)
+    with open_db(shared) as con:  # sentences too: stored once per version
+        assert stored_twice(con) == dict.fromkeys(CHECKED, 0)
     together = view_counts(shared)
     assert together == view_counts(alone)
     assert together["versions"] >= 30

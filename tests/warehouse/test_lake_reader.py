@@ -75,33 +75,40 @@ MORE = (
 )
 
 
+def capture(folder: Path, name: str, seen: str, season: str, day: str) -> None:
+    """A version of the wire story on the ferry timetable, seen at `seen`."""
+    (folder / name).write_text(
+        f"url: https://wire.example/ferry\ntitle: Ferry timetable set\nseen: {seen}\n\n"
+        f"The harbour board set the {season} ferry timetable on {day}.\n\n{MORE}"
+    )
+
+
+def finds_the_ferry_story_only(con) -> None:
+    """A search of the index built from the first capture finds it, and nothing else."""
+    assert fulltext.state(con) == fulltext.IndexState(1, 1)
+    [found] = fulltext.search(con, "ferries timetable")
+    assert (found["url"], found["title"], found["still_says"]) == (
+        "https://wire.example/ferry",
+        "Ferry timetable set",
+        True,
+    )
+    assert fulltext.search(con, "airport") == []
+
+
 def test_full_text_search_works_on_a_lake(lake_db, tmp_path, prefect):
     """`pressdiff index` builds a lake's index into a file beside its catalog; the web
     reader searches it, and a new version makes it behind until the next build."""
     src = tmp_path / "articles"
     src.mkdir()
-    (src / "a.txt").write_text(
-        "url: https://wire.example/ferry\ntitle: Ferry timetable set\nseen: 2026-03-01T08:00:00Z"
-        f"\n\nThe harbour board set the winter ferry timetable on Monday.\n\n{MORE}"
-    )
+    capture(src, "a.txt", "2026-03-01T08:00:00Z", "winter", "Monday")
     assert main(["ingest", str(src), "--db", str(lake_db), "--workers", "0"]) == 0
     assert main(["index", "--db", str(lake_db)]) == 0
-    assert lake.search_index_path(lake_db) == tmp_path / "w.duckdb.search"
+    assert fulltext.index_file(lake_db) == tmp_path / "w.duckdb.search"
     assert sorted(p.name for p in tmp_path.glob("w.duckdb.search*")) == ["w.duckdb.search"]
     with reading(lake_db) as con:
-        assert fulltext.state(con) == fulltext.IndexState(1, 1)
-        [found] = fulltext.search(con, "ferries timetable")
-        assert (found["url"], found["title"], found["still_says"]) == (
-            "https://wire.example/ferry",
-            "Ferry timetable set",
-            True,
-        )
-        assert fulltext.search(con, "airport") == []
+        finds_the_ferry_story_only(con)
         assert con.execute("SELECT count(*) FROM core.versions").fetchone() == (1,)
-    (src / "b.txt").write_text(
-        "url: https://wire.example/ferry\ntitle: Ferry timetable set\nseen: 2026-03-02T08:00:00Z"
-        f"\n\nThe harbour board set the spring ferry timetable on Tuesday.\n\n{MORE}"
-    )
+    capture(src, "b.txt", "2026-03-02T08:00:00Z", "spring", "Tuesday")
     assert main(["ingest", str(src), "--db", str(lake_db), "--workers", "0"]) == 0
     with reading(lake_db) as con:
         assert fulltext.state(con) == fulltext.IndexState(1, 2)

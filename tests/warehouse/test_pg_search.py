@@ -12,20 +12,9 @@ import pytest
 from pressdiff.cli import main
 from pressdiff.web import fulltext
 from pressdiff.web.reader import reading
+from tests.warehouse.test_lake_reader import capture, finds_the_ferry_story_only
 
 pytest_plugins = ["tests.pg"]  # the `postgres` fixture
-
-MORE = (
-    "Residents of the outer islands asked for an early crossing on weekdays for pupils.\n\n"
-    "The next meeting of the board will be held in the town hall at the end of the month.\n"
-)
-
-
-def capture(folder: Path, name: str, seen: str, season: str, day: str) -> None:
-    (folder / name).write_text(
-        f"url: https://wire.example/ferry\ntitle: Ferry timetable set\nseen: {seen}\n\n"
-        f"The harbour board set the {season} ferry timetable on {day}.\n\n{MORE}"
-    )
 
 
 @pytest.fixture
@@ -65,14 +54,7 @@ def test_search_works_on_a_postgresql_lake(pg_lake, tmp_path, prefect, capsys):
     assert index.is_file() and index.parent.name == "search"
     assert sorted(p.name for p in index.parent.glob(f"{index.name}*")) == [index.name]
     with reading(pg_lake) as con:
-        assert fulltext.state(con) == fulltext.IndexState(1, 1)
-        [found] = fulltext.search(con, "ferries timetable")
-        assert (found["url"], found["title"], found["still_says"]) == (
-            "https://wire.example/ferry",
-            "Ferry timetable set",
-            True,
-        )
-        assert fulltext.search(con, "airport") == []
+        finds_the_ferry_story_only(con)
     capture(src, "b.txt", "2026-03-02T08:00:00Z", "spring", "Tuesday")
     assert main(["ingest", str(src), "--db", pg_lake, "--workers", "0"]) == 0
     with reading(pg_lake) as con:

@@ -19,43 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT, corpus, open_db, run
-from warehouse.keys import KEYS
+from tests.helpers import ROOT, fundus_pages, open_db, run, view_counts
+from warehouse.keys import CHECKED, stored_twice
 
 pytest_plugins = ["tests.pg"]  # the `postgres` fixture
-
-VIEWS = (
-    "articles", "versions", "sentences", "comparisons", "sentence_edits", "phrase_edits",
-    "stories", "story_members", "duplicate_pairs", "term_swaps", "republications",
-)  # fmt: skip
-
-
-def pages(tmp_path: Path, name: str, start: int, stop: int) -> Path:
-    """A folder of links to fundus-news pages start..stop (in a stable order)."""
-    every = sorted(corpus("fundus-news").rglob("*.html.gz"))
-    folder = tmp_path / name
-    folder.mkdir()
-    for page in every[start:stop]:
-        (folder / f"{page.parent.name}-{page.name}").symlink_to(page)
-    return folder
-
-
-def view_counts(db: str) -> dict[str, int]:
-    with open_db(db) as con:
-        return {v: con.execute(f"SELECT count(*) FROM {v}").fetchone()[0] for v in VIEWS}
-
-
-def duplicated(db: str) -> dict[str, int]:
-    """Per keyed table (and sentences, by version and number), the keys stored twice."""
-    keys = {**KEYS, "core.sentences": ("version_id", "sentence_no")}
-    with open_db(db) as con:
-        return {
-            table: con.execute(
-                f"SELECT count(*) FROM (SELECT {', '.join(key)} FROM {table} "
-                "GROUP BY ALL HAVING count(*) > 1)"
-            ).fetchone()[0]
-            for table, key in keys.items()
-        }
 
 
 def ingest(folder: Path, url: str, data: Path) -> subprocess.Popen:
@@ -76,9 +43,9 @@ def ingest(folder: Path, url: str, data: Path) -> subprocess.Popen:
 def test_two_writers_on_a_postgresql_catalog_store_what_one_would(
     postgres, prefect, tmp_path, monkeypatch
 ):
-    first = pages(tmp_path, "first", 0, 12)
-    second = pages(tmp_path, "second", 8, 20)
-    union = pages(tmp_path, "union", 0, 20)
+    first = fundus_pages(tmp_path / "first", 0, 12)
+    second = fundus_pages(tmp_path / "second", 8, 20)
+    union = fundus_pages(tmp_path / "union", 0, 20)
     shared, alone = postgres.database(), postgres.database()
     # Both start on a catalog nobody has created yet: its creation must not race.
     writers = [ingest(f, shared, tmp_path / "shared-files") for f in (first, second)]
@@ -91,7 +58,8 @@ def test_two_writers_on_a_postgresql_catalog_store_what_one_would(
     with open_db(shared) as con:
         runs = con.execute("SELECT status FROM runs").fetchall()
     assert sorted(runs) == [("completed",), ("completed",)]
-    assert duplicated(shared) == dict.fromkeys([*KEYS, "core.sentences"], 0)
+    with open_db(shared) as con:
+        assert stored_twice(con) == dict.fromkeys(CHECKED, 0)
     together = view_counts(shared)
     monkeypatch.setenv("PRESSDIFF_DATA_PATH", str(tmp_path / "alone-files"))
     assert together == view_counts(alone)
