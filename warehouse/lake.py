@@ -105,11 +105,15 @@ def data_path(db: str | Path) -> str:
     return str(path.with_name(path.name + ".files")) + "/"
 
 
+def cache_dir() -> Path:
+    """pressdiff's folder in this machine's cache (`$XDG_CACHE_HOME`, else ~/.cache)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pressdiff"
+
+
 def extension_dir() -> Path:
     """A folder holding the extensions under the names DuckDB loads them by, copied once from
     the installed wheels (the sqlite wheel's file must be called sqlite_scanner)."""
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    folder = cache / "pressdiff" / f"duckdb-extensions-v{duckdb.__version__}"
+    folder = cache_dir() / f"duckdb-extensions-v{duckdb.__version__}"
     for wheel, name in EXTENSIONS.items():
         target = folder / f"{name}.duckdb_extension"
         if not target.exists():
@@ -209,13 +213,6 @@ def local_parts(db: str | Path) -> list[Path]:
     p = Path(db)
     names = [".wal", ".files", "-wal", "-shm", "-journal", ".lock", ".tmp", ".search"]
     return [p, *(p.with_name(p.name + n) for n in names)]
-
-
-def search_index_path(db: str | Path) -> Path | None:
-    """The DuckDB file holding the full-text index of the local lake `db` (derived data the
-    lake's format cannot hold: fts's tables and macros), beside its catalog; None for a
-    PostgreSQL catalog, which has no local folder of its own."""
-    return None if is_url(db) else Path(db).with_name(Path(db).name + ".search")
 
 
 def lake_of(con: duckdb.DuckDBPyConnection) -> str | None:

@@ -10,7 +10,7 @@ A lake cannot hold the index (no macros of fts's kind, no NULL-typed columns), s
 index is a DuckDB file of its own (`index_file`), built from a snapshot of the lake into a
 new file that then replaces the old one (readers keep the file they opened; no writer lock
 is taken), and attached read-only by the web reader as INDEX_CATALOG. A local lake's file
-is beside its catalog (`lake.search_index_path`). A PostgreSQL catalog has no folder of its
+is beside its catalog, `PATH.search`. A PostgreSQL catalog has no folder of its
 own and its data path may be shared by many machines or be object storage, so its index is
 a file in this machine's cache, `~/.cache/pressdiff/search/` (`$XDG_CACHE_HOME`), named
 for the catalog's database and keyed by its URL (without a password) and its data path:
@@ -100,7 +100,7 @@ def index_file(db: str | Path) -> Path | None:
     """The file of a lake's index (None for a DuckDB file, which holds its own)."""
     if lake.is_url(db):
         return cached_index_path(str(db), lake.data_path(db))
-    return lake.search_index_path(db) if lake.is_lake(db) else None
+    return Path(db).with_name(Path(db).name + ".search") if lake.is_lake(db) else None
 
 
 def cached_index_path(url: str, data_path: str) -> Path:
@@ -114,8 +114,7 @@ def cached_index_path(url: str, data_path: str) -> Path:
     bare = parts._replace(netloc="@".join(netloc)).geturl()
     key = hashlib.sha256(f"{bare}\n{data_path}".encode()).hexdigest()[:16]
     database = re.sub(r"[^\w.-]", "_", parts.path.lstrip("/"))[:40] or "postgres"
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return cache / "pressdiff" / "search" / f"{database}-{key}.search"
+    return lake.cache_dir() / "search" / f"{database}-{key}.search"
 
 
 @contextmanager
